@@ -1,0 +1,106 @@
+package dev.alerthub;
+
+import org.apache.camel.main.Main;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code java -jar alerthub.jar [run]} starts the hub from {@code config/application.properties} and
+ * {@code routes/**\/*.camel.yaml} (directories set by {@code alerthub.config-dir} and
+ * {@code alerthub.routes-dir}, as system properties or ALERTHUB_CONFIG_DIR / ALERTHUB_ROUTES_DIR).
+ */
+public final class AlerthubMain {
+    public static final String DEFAULTS = "classpath:alerthub-defaults.properties";
+
+    private AlerthubMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "run" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (command) {
+            case "run" -> {
+                Main main = create(Map.of());
+                main.run(rest);
+                System.exit(main.getExitCode());
+            }
+            case "-h", "--help", "help" -> usage(0);
+            default -> {
+                System.err.println("alerthub: unknown command '" + command + "'");
+                usage(2);
+            }
+        }
+    }
+
+    private static void usage(int code) {
+        System.err.println("""
+                usage: java -jar alerthub.jar [run]
+                  run        start the hub (default)
+                settings: -Dalerthub.config-dir=DIR (default config), -Dalerthub.routes-dir=DIR (default routes),
+                          any property as -Dname=value or environment variable (ALERTHUB_SLACK_WEBHOOK_URL=...)""");
+        System.exit(code);
+    }
+
+    /**
+     * A configured, not yet started camel-main. Overrides win over every other source (tests use
+     * them for ports and stores).
+     */
+    public static Main create(Map<String, String> overrides) {
+        Map<String, String> all = new LinkedHashMap<>();
+        // camel-main ignores *_PORT environment variables for camel.* options; honour them here.
+        env("CAMEL_SERVER_PORT").ifPresent(v -> all.put("camel.server.port", v));
+        env("CAMEL_MANAGEMENT_PORT").ifPresent(v -> all.put("camel.management.port", v));
+        all.putAll(overrides);
+
+        Path configDir = Path.of(setting(all, "alerthub.config-dir", "config")).toAbsolutePath().normalize();
+        Path routesDir = Path.of(setting(all, "alerthub.routes-dir", "routes")).toAbsolutePath().normalize();
+        requireRoutes(routesDir);
+        Path properties = configDir.resolve("application.properties");
+        if (!Files.isRegularFile(properties)) {
+            System.err.println("alerthub: " + properties + " not found; running on built-in defaults");
+        }
+
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations(DEFAULTS + ",file:" + properties + ";optional=true");
+        main.configure().withRoutesIncludePattern("file:" + routesDir + "/**/*.camel.yaml");
+        main.configure().addConfiguration(new HubConfiguration());
+        all.put("alerthub.config-dir", configDir.toString());
+        all.put("alerthub.routes-dir", routesDir.toString());
+        all.forEach(main::addOverrideProperty);
+        return main;
+    }
+
+    private static void requireRoutes(Path routesDir) {
+        boolean any;
+        try (Stream<Path> files = Files.walk(routesDir)) {
+            any = files.anyMatch(f -> f.getFileName().toString().endsWith(".camel.yaml"));
+        } catch (IOException e) {
+            any = false;
+        }
+        if (!any) {
+            throw new IllegalStateException("alerthub: no route files (*.camel.yaml) under " + routesDir
+                    + "; run from the project folder or set -Dalerthub.routes-dir=DIR");
+        }
+    }
+
+    private static String setting(Map<String, String> overrides, String key, String fallback) {
+        if (overrides.containsKey(key)) {
+            return overrides.get(key);
+        }
+        String v = System.getProperty(key);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_'));
+        }
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private static java.util.Optional<String> env(String name) {
+        return java.util.Optional.ofNullable(System.getenv(name)).filter(s -> !s.isBlank());
+    }
+}

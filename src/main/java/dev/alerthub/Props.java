@@ -1,0 +1,61 @@
+package dev.alerthub;
+
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.util.TimeUtils;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Typed reads of the hub's properties through Camel's properties component, so a value from
+ * application.properties, {@code -Dname=} or {@code ALERTHUB_NAME} is the same value everywhere.
+ */
+public final class Props {
+    private final PropertiesComponent pc;
+
+    public Props(PropertiesComponent pc) {
+        this.pc = pc;
+    }
+
+    public Optional<String> find(String key) {
+        return pc.resolveProperty(key).map(String::trim);
+    }
+
+    public String get(String key, String fallback) {
+        return find(key).filter(s -> !s.isEmpty()).orElse(fallback);
+    }
+
+    public String get(String key) {
+        return get(key, "");
+    }
+
+    public int getInt(String key, int fallback) {
+        String v = get(key, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a whole number");
+        }
+    }
+
+    public boolean getBoolean(String key, boolean fallback) {
+        String v = get(key, null);
+        return v == null ? fallback : Boolean.parseBoolean(v);
+    }
+
+    /** Durations as 500ms, 15s, 10m, 2h or 1h30m; a bare number is milliseconds. */
+    public Duration getDuration(String key, Duration fallback) {
+        String v = get(key, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Duration.ofMillis(TimeUtils.toMilliSeconds(v));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a duration (like 30s, 10m, 1h)");
+        }
+    }
+}

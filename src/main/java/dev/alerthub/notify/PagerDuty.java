@@ -1,0 +1,120 @@
+package dev.alerthub.notify;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.alerthub.alert.Alert;
+import dev.alerthub.alert.Json;
+import org.apache.camel.Exchange;
+
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/**
+ * PagerDuty Events API v2. {@link #render} builds the event without the routing key (what a dead
+ * letter keeps); {@link #prepareSend} adds the key for the target at send time.
+ * The dedup_key is the alert's fingerprint, so the resolve closes the incident the trigger opened.
+ */
+public class PagerDuty {
+    static final int MAX_SUMMARY = 1024;
+
+    private final SinkSettings settings;
+    private final String clientUrl;
+
+    public PagerDuty(SinkSettings settings, String clientUrl) {
+        this.settings = settings;
+        this.clientUrl = clientUrl;
+    }
+
+    public String render(Alert alert) {
+        ObjectNode event = Json.MAPPER.createObjectNode();
+        event.put("event_action", alert.isFiring() ? "trigger" : "resolve");
+        event.put("dedup_key", alert.fingerprint());
+        if (!alert.isFiring()) {
+            return event.toString();
+        }
+        ObjectNode payload = event.putObject("payload");
+        payload.put("summary", summary(alert));
+        payload.put("source", source(alert));
+        payload.put("severity", alert.severity().wire());
+        payload.put("timestamp", alert.startsAt().toString());
+        putIfPresent(payload, "component", firstLabel(alert, "deployment", "service", "job"));
+        putIfPresent(payload, "group", alert.label("namespace"));
+        payload.put("class", alert.alertname());
+        ObjectNode details = payload.putObject("custom_details");
+        details.put("status", alert.status().wire());
+        details.put("startsAt", alert.startsAt().toString());
+        details.put("source", alert.source());
+        details.set("labels", Json.MAPPER.valueToTree(alert.labels()));
+        details.set("annotations", Json.MAPPER.valueToTree(alert.annotations()));
+        if (alert.severityNote() != null) {
+            details.put("severity_note", alert.severityNote());
+        }
+        ArrayNode links = event.putArray("links");
+        link(links, alert.generatorURL(), "Source expression");
+        link(links, alert.annotation("runbook_url"), "Runbook");
+        event.put("client", "alerthub");
+        putIfPresent(event, "client_url", clientUrl);
+        return event.toString();
+    }
+
+    /** Property alerthub.request: a rendered event. Sets the body to it plus the routing key for the header target, or marks the send log-only. */
+    public void prepareSend(Exchange exchange) {
+        Optional<String> key = settings.get(Outbound.target(exchange), "routing-key");
+        String rendered = Outbound.request(exchange);
+        Outbound.clearHeaders(exchange);
+        Outbound.live(exchange, key.isPresent());
+        if (key.isEmpty()) {
+            exchange.getMessage().setBody(rendered);
+            return;
+        }
+        try {
+            ObjectNode withKey = Json.MAPPER.createObjectNode();
+            withKey.put("routing_key", key.get());
+            withKey.setAll((ObjectNode) Json.MAPPER.readTree(rendered));
+            exchange.getMessage().setBody(withKey.toString());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+    }
+
+    public boolean isEnabled() {
+        return settings.get("", "routing-key").isPresent();
+    }
+
+    static String summary(Alert alert) {
+        String text = "[" + alert.status().wire().toUpperCase() + "] " + alert.alertname()
+                + (alert.target().isEmpty() ? "" : " " + alert.target()) + ": " + alert.summary();
+        return text.length() <= MAX_SUMMARY ? text : text.substring(0, MAX_SUMMARY - 1) + "…";
+    }
+
+    private static String source(Alert alert) {
+        String s = firstLabel(alert, "instance", "pod");
+        if (s == null) {
+            s = alert.target().isEmpty() ? null : alert.target();
+        }
+        return s == null ? "alerthub" : s;
+    }
+
+    private static String firstLabel(Alert alert, String... names) {
+        for (String n : names) {
+            String v = alert.label(n);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null && !value.isBlank()) {
+            node.put(field, value);
+        }
+    }
+
+    private static void link(ArrayNode links, String href, String text) {
+        if (href != null && !href.isBlank()) {
+            links.addObject().put("href", href).put("text", text);
+        }
+    }
+}
