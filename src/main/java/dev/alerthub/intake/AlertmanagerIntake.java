@@ -151,21 +151,22 @@ public class AlertmanagerIntake {
 
     private static String describe(JsonMappingException e) {
         String msg = e.getOriginalMessage();
-        if (msg.startsWith("Cannot deserialize value of type `java.lang.String` from Object")
-                || msg.startsWith("Cannot deserialize value of type `java.lang.String` from Array")) {
+        String type = msg.startsWith("Cannot deserialize value of type `") ? msg.substring(34) : "";
+        if (type.startsWith("java.lang.String")) {
             return "expected a string";
         }
-        if (msg.contains("`java.util.List`") || msg.contains("`java.util.ArrayList`")) {
+        if (type.startsWith("java.util.List") || type.startsWith("java.util.ArrayList")) {
             return "expected an array";
         }
-        if (msg.contains("`java.util.Map`") || msg.contains("`java.util.LinkedHashMap`")
-                || msg.contains("dev.alerthub")) {
+        if (type.startsWith("java.util.Map") || type.startsWith("java.util.LinkedHashMap")
+                || type.startsWith("dev.alerthub")) {
             return "expected an object";
         }
-        if (msg.contains("`java.lang.Integer`")) {
+        if (type.startsWith("java.lang.Integer")) {
             return "expected a number";
         }
         int cut = msg.indexOf('\n');
         return cut > 0 ? msg.substring(0, cut) : msg;
     }
+
 }

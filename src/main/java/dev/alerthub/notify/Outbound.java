@@ -16,10 +16,11 @@ final class Outbound {
 
     /**
      * Nothing of the hub's routing headers may leak into an outbound HTTP request or mail, so the
-     * message keeps only its body and the headers named here.
+     * message keeps only its body and Camel's redelivery bookkeeping (the error handler counts
+     * attempts in a header; without it a failing send would be retried for ever).
      */
     static void clearHeaders(Exchange exchange) {
-        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
     }
 
     /**

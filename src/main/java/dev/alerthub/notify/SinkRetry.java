@@ -20,6 +20,8 @@ import java.util.Map;
  * {@link #process} runs on every failure, honours {@code Retry-After} and logs without the URL.
  */
 public class SinkRetry implements Processor {
+    /** Exchange property: how many sends of this delivery have failed so far. */
+    public static final String FAILURES = "alerthub.failures";
     private static final Logger LOG = LoggerFactory.getLogger(SinkRetry.class);
 
     private final long maxRetryAfterMillis;
@@ -47,9 +49,9 @@ public class SinkRetry implements Processor {
         } else {
             exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
         }
-        Integer counter = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        int attempt = exchange.getProperty(FAILURES, 0, Integer.class) + 1;
+        exchange.setProperty(FAILURES, attempt);
         Integer max = exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER, Integer.class);
-        int attempt = counter == null ? 1 : counter + 1;
         LOG.warn("{} delivery {} attempt {}{} failed: {}{}", exchange.getProperty(Deliveries.SINK, "sink", String.class),
                 exchange.getProperty(Deliveries.DELIVERY_ID, "(replay)", String.class), attempt,
                 max == null ? "" : " of " + (max + 1), DeadLetters.describe(t),

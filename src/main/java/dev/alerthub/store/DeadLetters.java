@@ -49,8 +49,8 @@ public class DeadLetters {
         }
         Integer status = cause instanceof HttpOperationFailedException h ? h.getStatusCode() : null;
         String error = describe(cause);
-        Integer counter = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        int attempts = counter == null ? 1 : counter + 1;
+        // counted by SinkRetry on every failure; a permanent refusal is not retried, so it is one
+        int attempts = Math.max(1, exchange.getProperty("alerthub.failures", 0, Integer.class));
         Instant now = clock.instant();
         String storedRequest = request == null ? "" : request;
         long id = db.inTransaction(c -> {

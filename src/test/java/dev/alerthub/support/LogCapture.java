@@ -1,0 +1,29 @@
+package dev.alerthub.support;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/** Collects everything logged while open, to assert on what the hub tells (and does not tell) operators. */
+public final class LogCapture implements AutoCloseable {
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+
+    public LogCapture() {
+        appender.start();
+        root.addAppender(appender);
+    }
+
+    public List<String> lines() {
+        return appender.list.stream().map(e -> e.getFormattedMessage()
+                + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
+    }
+
+    @Override
+    public void close() {
+        root.detachAppender(appender);
+    }
+}
