@@ -2,6 +2,7 @@ package dev.alerthub;
 
 import dev.alerthub.admin.AlertsApi;
 import dev.alerthub.admin.HttpResponses;
+import dev.alerthub.admin.HubMetrics;
 import dev.alerthub.intake.AlertmanagerIntake;
 import dev.alerthub.intake.WebhookGuard;
 import dev.alerthub.notify.Email;
@@ -15,6 +16,9 @@ import dev.alerthub.store.Database;
 import dev.alerthub.store.DeadLetters;
 import dev.alerthub.store.Deliveries;
 import dev.alerthub.store.Outbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -42,11 +46,20 @@ public class HubConfiguration implements CamelConfiguration {
         failFastOnBusyPorts(p);
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
+        // Camel's Prometheus service exports the registry bound as metricsRegistry: share it, whichever
+        // of us comes first
+        MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", meters);
+        }
+        HubMetrics metrics = new HubMetrics(meters);
+        registry.bind("metrics", metrics);
 
         Database db = Database.open(p.get("alerthub.store.url", "jdbc:h2:file:./data/alerthub"),
                 p.get("alerthub.store.username"), p.get("alerthub.store.password"));
         AlertStore store = new AlertStore(db, clock, p.getDuration("alerthub.store.commit-timeout",
-                Duration.ofSeconds(10)).toMillis());
+                Duration.ofSeconds(10)).toMillis(), metrics);
         onStop(context, "state store", () -> {
             store.close();
             db.close();
@@ -55,9 +68,13 @@ public class HubConfiguration implements CamelConfiguration {
         Duration recoveryAge = p.getDuration("alerthub.outbox.recovery-age", Duration.ofSeconds(5));
         registry.bind("database", db);
         registry.bind("alertStore", store);
-        registry.bind("outbox", new Outbox(db, clock, lease, recoveryAge, 10));
-        registry.bind("deliveries", new Deliveries(db, clock, lease, recoveryAge));
-        registry.bind("deadLetters", new DeadLetters(db, clock));
+        Outbox outbox = new Outbox(db, clock, lease, recoveryAge, 10);
+        DeadLetters deadLetters = new DeadLetters(db, clock, metrics);
+        registry.bind("outbox", outbox);
+        registry.bind("deliveries", new Deliveries(db, clock, lease, recoveryAge, metrics));
+        registry.bind("deadLetters", deadLetters);
+        metrics.gauge("alerthub.outbox.depth", "alert events stored but not yet routed", outbox::depth);
+        metrics.gauge("alerthub.dead.letters", "dead letters not yet replayed", deadLetters::open);
 
         registry.bind("webhookGuard", new WebhookGuard(p.get("alerthub.webhook.token"),
                 p.getInt("alerthub.webhook.max-bytes", 1_048_576)));
@@ -75,7 +92,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("slack", slack);
         registry.bind("email", email);
         registry.bind("sinkRetry", new SinkRetry(p.getDuration("alerthub.delivery.max-retry-after",
-                Duration.ofMinutes(5))));
+                Duration.ofMinutes(5)), metrics));
 
         logSink("pagerduty", pagerDuty.isEnabled(), p.get("alerthub.pagerduty.url"), "alerthub.pagerduty.routing-key");
         logSink("slack", slack.isEnabled(), "incoming webhook", "alerthub.slack.webhook-url");

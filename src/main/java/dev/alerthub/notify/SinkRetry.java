@@ -1,5 +1,6 @@
 package dev.alerthub.notify;
 
+import dev.alerthub.admin.HubMetrics;
 import dev.alerthub.store.DeadLetters;
 import dev.alerthub.store.Deliveries;
 import org.apache.camel.Exchange;
@@ -25,9 +26,11 @@ public class SinkRetry implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(SinkRetry.class);
 
     private final long maxRetryAfterMillis;
+    private final HubMetrics metrics;
 
-    public SinkRetry(Duration maxRetryAfter) {
+    public SinkRetry(Duration maxRetryAfter, HubMetrics metrics) {
         this.maxRetryAfterMillis = maxRetryAfter.toMillis();
+        this.metrics = metrics;
     }
 
     /** True when repeating the same request cannot succeed (PagerDuty 400 "invalid event", Slack 404...). */
@@ -50,6 +53,8 @@ public class SinkRetry implements Processor {
             exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
         }
         int attempt = exchange.getProperty(FAILURES, 0, Integer.class) + 1;
+        metrics.count("alerthub.notifications", "sink", exchange.getProperty(Deliveries.SINK, "unknown", String.class),
+                "outcome", "failed-attempt");
         exchange.setProperty(FAILURES, attempt);
         Integer max = exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER, Integer.class);
         LOG.warn("{} delivery {} attempt {}{} failed: {}{}", exchange.getProperty(Deliveries.SINK, "sink", String.class),

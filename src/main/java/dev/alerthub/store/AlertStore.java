@@ -1,5 +1,6 @@
 package dev.alerthub.store;
 
+import dev.alerthub.admin.HubMetrics;
 import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.AlertStatus;
 import dev.alerthub.alert.Json;
@@ -43,6 +44,7 @@ public class AlertStore implements AutoCloseable {
     }
 
     private final Database db;
+    private final HubMetrics metrics;
     private final Clock clock;
     private final long timeoutMillis;
     private final Map<String, String> stored = new ConcurrentHashMap<>();
@@ -50,8 +52,9 @@ public class AlertStore implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
 
-    public AlertStore(Database db, Clock clock, long timeoutMillis) {
+    public AlertStore(Database db, Clock clock, long timeoutMillis, HubMetrics metrics) {
         this.db = db;
+        this.metrics = metrics;
         this.clock = clock;
         this.timeoutMillis = timeoutMillis;
         loadView();
@@ -64,6 +67,8 @@ public class AlertStore implements AutoCloseable {
     public Accepted accept(List<Alert> alerts) {
         List<Alert> changed = new ArrayList<>();
         for (Alert a : alerts) {
+            metrics.count("alerthub.alerts.received", "source", sourceKind(a.source()), "severity", a.severity().wire(),
+                    "status", a.status().wire());
             if (!stateKey(a).equals(stored.get(a.fingerprint()))) {
                 changed.add(a);
             }
@@ -221,6 +226,12 @@ public class AlertStore implements AutoCloseable {
             return null;
         });
         LOG.info("State store holds {} alert(s)", stored.size());
+    }
+
+    /** {@code probe:<id>} counts as {@code probe}: one series per source kind, not per probe. */
+    private static String sourceKind(String source) {
+        int colon = source.indexOf(':');
+        return colon < 0 ? source : source.substring(0, colon);
     }
 
     /** What makes a re-send "unchanged": same status, same occurrence, same text. */

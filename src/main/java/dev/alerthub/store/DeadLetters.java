@@ -1,5 +1,6 @@
 package dev.alerthub.store;
 
+import dev.alerthub.admin.HubMetrics;
 import dev.alerthub.alert.Alert;
 import dev.alerthub.intake.HttpProblem;
 import org.apache.camel.Exchange;
@@ -29,10 +30,12 @@ public class DeadLetters {
     private static final int MAX_ERROR = 2000;
 
     private final Database db;
+    private final HubMetrics metrics;
     private final Clock clock;
 
-    public DeadLetters(Database db, Clock clock) {
+    public DeadLetters(Database db, Clock clock, HubMetrics metrics) {
         this.db = db;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -76,6 +79,7 @@ public class DeadLetters {
             }
             return dl;
         });
+        metrics.count("alerthub.notifications", "sink", sink, "outcome", "dead");
         LOG.warn("{} delivery of {} gave up after {} attempt(s): {} -- kept as dead letter {} "
                         + "(GET /api/dead-letters, POST /api/dead-letters/{}/replay)",
                 sink, alert == null ? "?" : alert.alertname() + " " + alert.fingerprint(), attempts, error, id, id);

@@ -1,5 +1,6 @@
 package dev.alerthub.store;
 
+import dev.alerthub.admin.HubMetrics;
 import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.Json;
 import org.apache.camel.Exchange;
@@ -30,12 +31,14 @@ public class Deliveries {
     }
 
     private final Database db;
+    private final HubMetrics metrics;
     private final Clock clock;
     private final Duration lease;
     private final Duration recoveryAge;
 
-    public Deliveries(Database db, Clock clock, Duration lease, Duration recoveryAge) {
+    public Deliveries(Database db, Clock clock, Duration lease, Duration recoveryAge, HubMetrics metrics) {
         this.db = db;
+        this.metrics = metrics;
         this.clock = clock;
         this.lease = lease;
         this.recoveryAge = recoveryAge;
@@ -109,6 +112,8 @@ public class Deliveries {
     /** The sink accepted it (or, for a sink that is not configured, it was logged). */
     public void sent(Exchange exchange) {
         long id = exchange.getProperty(DELIVERY_ID, Long.class);
+        metrics.count("alerthub.notifications", "sink", exchange.getProperty(SINK, "unknown", String.class),
+                "outcome", exchange.getProperty("sinkLive", true, Boolean.class) ? "sent" : "logged");
         Instant now = clock.instant();
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(

@@ -99,6 +99,11 @@ class WebhookToSinksTest {
 
         assertThat(pagerDuty.violations()).isEmpty();
         assertThat(slack.violations()).isEmpty();
+
+        String metrics = hub.get(hub.managementUrl("/observe/metrics")).body();
+        assertThat(metrics).contains("alerthub_alerts_received_total{severity=\"critical\",source=\"alertmanager\",status=\"firing\"}")
+                .contains("alerthub_notifications_total{outcome=\"sent\",sink=\"pagerduty\"}")
+                .contains("alerthub_outbox_depth");
     }
 
     @Test

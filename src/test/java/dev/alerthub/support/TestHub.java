@@ -15,10 +15,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
@@ -182,14 +185,31 @@ public final class TestHub implements AutoCloseable {
         }
     }
 
-    /** Empties the store (and the intake's view of it) between tests sharing one hub. */
+    /** Empties every table of the store (and the intake's view of it) between tests sharing one hub. */
     public void reset() {
         // a delivery still being retried from the previous test would otherwise post into this one
         await().atMost(Duration.ofSeconds(30)).until(() -> context().getInflightRepository().size() == 0);
         Database db = bean("database", Database.class);
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            for (String table : new String[] {"dead_letters", "deliveries", "alert_events", "alerts"}) {
-                st.executeUpdate("DELETE FROM " + table);
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "%", new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    String t = rs.getString("TABLE_NAME");
+                    if (!t.equalsIgnoreCase("flyway_schema_history")) {
+                        tables.add(t);
+                    }
+                }
+            }
+            boolean h2 = c.getMetaData().getURL().startsWith("jdbc:h2:");
+            if (h2) {
+                st.execute("SET REFERENTIAL_INTEGRITY FALSE");
+                for (String t : tables) {
+                    st.execute("TRUNCATE TABLE \"" + t + "\"");
+                }
+                st.execute("SET REFERENTIAL_INTEGRITY TRUE");
+            } else if (!tables.isEmpty()) {
+                st.execute("TRUNCATE TABLE " + String.join(", ", tables.stream().map(t -> "\"" + t + "\"").toList())
+                        + " CASCADE");
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
