@@ -64,14 +64,15 @@ public class HubConfiguration implements CamelConfiguration {
             store.close();
             db.close();
         });
-        Duration lease = p.getDuration("alerthub.outbox.lease", Duration.ofMinutes(10));
+        Duration lease = p.getDuration("alerthub.outbox.lease", Duration.ofMinutes(1));
         Duration recoveryAge = p.getDuration("alerthub.outbox.recovery-age", Duration.ofSeconds(5));
         registry.bind("database", db);
         registry.bind("alertStore", store);
         Outbox outbox = new Outbox(db, clock, lease, recoveryAge, 10);
         DeadLetters deadLetters = new DeadLetters(db, clock, metrics);
         registry.bind("outbox", outbox);
-        registry.bind("deliveries", new Deliveries(db, clock, lease, recoveryAge, metrics));
+        Deliveries deliveries = new Deliveries(db, clock, lease, recoveryAge, metrics);
+        registry.bind("deliveries", deliveries);
         registry.bind("deadLetters", deadLetters);
         metrics.gauge("alerthub.outbox.depth", "alert events stored but not yet routed", outbox::depth);
         metrics.gauge("alerthub.dead.letters", "dead letters not yet replayed", deadLetters::open);
@@ -92,7 +93,8 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("slack", slack);
         registry.bind("email", email);
         registry.bind("sinkRetry", new SinkRetry(p.getDuration("alerthub.delivery.max-retry-after",
-                Duration.ofMinutes(5)), metrics));
+                Duration.ofMinutes(5)), metrics, deliveries, p.getDuration("alerthub.delivery.max-delay",
+                Duration.ofMinutes(1)).toMillis()));
 
         logSink("pagerduty", pagerDuty.isEnabled(), p.get("alerthub.pagerduty.url"), "alerthub.pagerduty.routing-key");
         logSink("slack", slack.isEnabled(), "incoming webhook", "alerthub.slack.webhook-url");

@@ -26,10 +26,14 @@ public class SinkRetry implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(SinkRetry.class);
 
     private final long maxRetryAfterMillis;
+    private final long maxBackoffMillis;
+    private final Deliveries deliveries;
     private final HubMetrics metrics;
 
-    public SinkRetry(Duration maxRetryAfter, HubMetrics metrics) {
+    public SinkRetry(Duration maxRetryAfter, HubMetrics metrics, Deliveries deliveries, long maxBackoffMillis) {
         this.maxRetryAfterMillis = maxRetryAfter.toMillis();
+        this.deliveries = deliveries;
+        this.maxBackoffMillis = maxBackoffMillis;
         this.metrics = metrics;
     }
 
@@ -57,6 +61,10 @@ public class SinkRetry implements Processor {
                 "outcome", "failed-attempt");
         exchange.setProperty(FAILURES, attempt);
         Integer max = exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER, Integer.class);
+        Long deliveryId = exchange.getProperty(Deliveries.DELIVERY_ID, Long.class);
+        if (deliveryId != null) {
+            deliveries.renew(deliveryId, delay != null ? delay : maxBackoffMillis);
+        }
         LOG.warn("{} delivery {} attempt {}{} failed: {}{}", exchange.getProperty(Deliveries.SINK, "sink", String.class),
                 exchange.getProperty(Deliveries.DELIVERY_ID, "(replay)", String.class), attempt,
                 max == null ? "" : " of " + (max + 1), DeadLetters.describe(t),

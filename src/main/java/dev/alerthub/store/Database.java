@@ -15,6 +15,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 /** The state store's connection pool and schema. Everything the hub must not forget lives here. */
 public final class Database implements AutoCloseable {
@@ -121,8 +122,12 @@ public final class Database implements AutoCloseable {
 
     // --- small JDBC helpers shared by the store classes
 
+    /**
+     * Both stores keep microseconds; Alertmanager sends nanoseconds. Truncating here, at the one place
+     * every instant is bound, makes a stored value and a query parameter compare equal on both.
+     */
     static OffsetDateTime ts(Instant t) {
-        return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+        return t == null ? null : OffsetDateTime.ofInstant(t.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

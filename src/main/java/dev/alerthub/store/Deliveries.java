@@ -131,6 +131,21 @@ public class Deliveries {
         });
     }
 
+    /**
+     * Keeps a claim while its sender is still retrying: the lease must outlive the wait before the
+     * next attempt, or another worker (or replica) would take the delivery over and send it twice.
+     */
+    public void renew(long id, long waitMillis) {
+        Instant until = clock.instant().plus(lease).plusMillis(Math.max(0, waitMillis));
+        db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE deliveries SET claimed_until = ? WHERE id = ? AND state = 'SENDING'")) {
+                Database.bind(ps, until, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Deliveries whose fast path was lost or whose worker died. */
     public List<Due> due() {
         Instant now = clock.instant();

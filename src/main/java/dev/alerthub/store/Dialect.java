@@ -54,7 +54,7 @@ enum Dialect {
      */
     String insertEvent() {
         String guard = " WHERE NOT EXISTS (SELECT 1 FROM alert_events r WHERE r.fingerprint = ? AND r.starts_at = ?"
-                + " AND r.status = 'resolved' AND ? = 'firing')";
+                + " AND r.status = 'resolved' AND CAST(? AS VARCHAR(16)) = 'firing')";
         return switch (this) {
             case POSTGRESQL -> "INSERT INTO alert_events (fingerprint, status, starts_at, body, state, created_at)"
                     + " SELECT ?, ?, ?, ?, 'PENDING', ?" + guard
