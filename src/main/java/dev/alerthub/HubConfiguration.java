@@ -16,6 +16,7 @@ import dev.alerthub.store.Database;
 import dev.alerthub.store.DeadLetters;
 import dev.alerthub.store.Deliveries;
 import dev.alerthub.store.Outbox;
+import dev.alerthub.store.SilenceStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -74,6 +75,7 @@ public class HubConfiguration implements CamelConfiguration {
         Deliveries deliveries = new Deliveries(db, clock, lease, recoveryAge, metrics);
         registry.bind("deliveries", deliveries);
         registry.bind("deadLetters", deadLetters);
+        registry.bind("silences", new SilenceStore(db, clock, metrics));
         metrics.gauge("alerthub.outbox.depth", "alert events stored but not yet routed", outbox::depth);
         metrics.gauge("alerthub.dead.letters", "dead letters not yet replayed", deadLetters::open);
 

@@ -86,6 +86,18 @@ public class Outbox {
         });
     }
 
+    /** A silence muted this event: nobody is told, and it is not routed again. */
+    public void silenced(Exchange exchange) {
+        long id = exchange.getMessage().getHeader(EVENT_ID, Long.class);
+        db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE alert_events SET state = 'SILENCED', claimed_until = NULL WHERE id = ?")) {
+                ps.setLong(1, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Events the fast path missed (crash, full queue, another replica died holding them). */
     public List<Long> due() {
         Instant now = clock.instant();
