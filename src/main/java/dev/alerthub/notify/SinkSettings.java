@@ -1,5 +1,8 @@
 package dev.alerthub.notify;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -9,6 +12,7 @@ import java.util.function.Function;
  * {@code alerthub.<sink>.targets.<target>.<key>} (env {@code ALERTHUB_<SINK>_TARGETS_<TARGET>_<KEY>}).
  */
 public final class SinkSettings {
+    private static final Logger LOG = LoggerFactory.getLogger(SinkSettings.class);
     private final String sink;
     private final Function<String, Optional<String>> properties;
 
@@ -17,10 +21,18 @@ public final class SinkSettings {
         this.properties = properties;
     }
 
-    /** The value for a target, falling back to the sink's default; empty when neither is set. */
+    /**
+     * The value for a target, falling back to the sink's default: a team whose own setting is missing
+     * still gets its alert through the shared channel rather than only into a log.
+     */
     public Optional<String> get(String target, String key) {
         if (target != null && !target.isBlank()) {
-            return nonBlank(properties.apply("alerthub." + sink + ".targets." + target + "." + key));
+            String name = "alerthub." + sink + ".targets." + target + "." + key;
+            Optional<String> own = nonBlank(properties.apply(name));
+            if (own.isPresent()) {
+                return own;
+            }
+            LOG.warn("{} target '{}' has no {}; using the {} default", sink, target, name, sink);
         }
         return nonBlank(properties.apply("alerthub." + sink + "." + key));
     }
