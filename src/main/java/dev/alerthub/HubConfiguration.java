@@ -15,6 +15,7 @@ import dev.alerthub.store.AlertStore;
 import dev.alerthub.store.Database;
 import dev.alerthub.store.DeadLetters;
 import dev.alerthub.store.Deliveries;
+import dev.alerthub.store.Housekeeping;
 import dev.alerthub.store.Outbox;
 import dev.alerthub.store.SilenceStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,6 +77,8 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("deliveries", deliveries);
         registry.bind("deadLetters", deadLetters);
         registry.bind("silences", new SilenceStore(db, clock, metrics));
+        registry.bind("housekeeping", new Housekeeping(db, clock,
+                p.getDuration("alerthub.store.retention", Duration.ofDays(14))));
         metrics.gauge("alerthub.outbox.depth", "alert events stored but not yet routed", outbox::depth);
         metrics.gauge("alerthub.dead.letters", "dead letters not yet replayed", deadLetters::open);
 

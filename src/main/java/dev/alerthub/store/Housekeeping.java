@@ -1,0 +1,59 @@
+package dev.alerthub.store;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Keeps the store from growing for ever: what is finished and older than the retention goes.
+ * Nothing pending, no firing alert and no dead letter that was not replayed is ever removed.
+ */
+public class Housekeeping {
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
+
+    private final Database db;
+    private final Clock clock;
+    private final Duration retention;
+
+    public Housekeeping(Database db, Clock clock, Duration retention) {
+        this.db = db;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    /** Deletes finished history older than the retention; returns rows removed per table. */
+    public Map<String, Integer> purge() {
+        Instant before = clock.instant().minus(retention);
+        Map<String, Integer> removed = db.inTransaction(c -> {
+            Map<String, Integer> n = new LinkedHashMap<>();
+            n.put("dead_letters", update(c, "DELETE FROM dead_letters WHERE replayed_at IS NOT NULL AND replayed_at < ?",
+                    before));
+            n.put("deliveries", update(c, """
+                    DELETE FROM deliveries WHERE state = 'SENT' AND sent_at < ?
+                      AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.delivery_id = deliveries.id)""", before));
+            n.put("alert_events", update(c, """
+                    DELETE FROM alert_events WHERE state IN ('DONE', 'SILENCED', 'FAILED') AND created_at < ?
+                      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = alert_events.id)""", before));
+            n.put("alerts", update(c, "DELETE FROM alerts WHERE status = 'resolved' AND updated_at < ?", before));
+            n.put("silences", update(c, "DELETE FROM silences WHERE ends_at < ?", before));
+            return n;
+        });
+        if (removed.values().stream().mapToInt(Integer::intValue).sum() > 0) {
+            LOG.info("Store housekeeping removed history older than {}: {}", retention, removed);
+        }
+        return removed;
+    }
+
+    private static int update(java.sql.Connection c, String sql, Instant before) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Database.bind(ps, before);
+            return ps.executeUpdate();
+        }
+    }
+}
