@@ -14,7 +14,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -169,49 +174,59 @@ public class AlertStore implements AutoCloseable {
         }
     }
 
-    private List<List<Long>> writeBatch(Connection c, List<Write> batch) throws SQLException {
-        Dialect dialect = db.dialect();
-        Instant now = clock.instant();
-        List<List<Long>> out = new ArrayList<>(batch.size());
-        try (PreparedStatement upsert = c.prepareStatement(dialect.upsertAlert());
-             PreparedStatement event = dialect == Dialect.POSTGRESQL
-                     ? c.prepareStatement(dialect.insertEvent())
-                     : c.prepareStatement(dialect.insertEvent(), Statement.RETURN_GENERATED_KEYS)) {
-            for (Write w : batch) {
-                List<Long> created = new ArrayList<>();
-                for (Alert a : w.alerts()) {
-                    String body = Json.write(a);
-                    Database.bind(upsert, a.fingerprint(), a.status().wire(), a.severity().wire(), a.alertname(),
-                            a.source(), a.startsAt(), a.endsAt(), body, now);
-                    upsert.executeUpdate();
-                    Long id = insertEvent(dialect, event, a, body, now);
-                    if (id != null) {
-                        created.add(id);
-                    }
-                }
-                out.add(created);
-            }
+    /** One alert transition: the store's dedup key. */
+    private record EventKey(String fingerprint, String status, Instant startsAt) {
+        static EventKey of(Alert a) {
+            return new EventKey(a.fingerprint(), a.status().wire(), a.startsAt().truncatedTo(ChronoUnit.MICROS));
         }
-        return out;
     }
 
-    private static Long insertEvent(Dialect dialect, PreparedStatement ps, Alert a, String body, Instant now)
-            throws SQLException {
-        String status = a.status().wire();
-        if (dialect == Dialect.POSTGRESQL) {
-            Database.bind(ps, a.fingerprint(), status, a.startsAt(), body, now, a.fingerprint(), a.startsAt(), status);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
+    /** An alert of the batch, serialised once. */
+    record Row(Alert alert, String body) {
+    }
+
+    /**
+     * Writes a batch of requests as few statements: the last state of each alert once, each
+     * transition once (Alertmanager HA and concurrent groups repeat alerts within a batch).
+     */
+    private List<List<Long>> writeBatch(Connection c, List<Write> batch) throws SQLException {
+        Instant now = clock.instant();
+        Map<String, Row> latest = new LinkedHashMap<>();
+        Map<EventKey, Row> transitions = new LinkedHashMap<>();
+        for (Write w : batch) {
+            for (Alert a : w.alerts()) {
+                Row row = new Row(a, Json.write(a));
+                Row before = latest.get(a.fingerprint());
+                // as in the store: a late firing re-send never reopens the same occurrence's resolution
+                boolean stale = before != null && !before.alert().isFiring() && a.isFiring()
+                        && before.alert().startsAt().equals(a.startsAt());
+                if (!stale) {
+                    latest.remove(a.fingerprint());
+                    latest.put(a.fingerprint(), row);
+                }
+                transitions.putIfAbsent(EventKey.of(a), row);
             }
         }
-        Database.bind(ps, a.fingerprint(), status, a.startsAt(), body, now, a.fingerprint(), a.startsAt(), status,
-                a.fingerprint(), status, a.startsAt());
-        if (ps.executeUpdate() == 0) {
-            return null;
+        Dialect dialect = db.dialect();
+        dialect.upsertAlerts(c, List.copyOf(latest.values()), now);
+        Map<EventKey, Long> created = new HashMap<>();
+        for (Map.Entry<Row, Long> e : dialect.insertEvents(c, List.copyOf(transitions.values()), now).entrySet()) {
+            created.put(EventKey.of(e.getKey().alert()), e.getValue());
         }
-        try (ResultSet keys = ps.getGeneratedKeys()) {
-            return keys.next() ? keys.getLong(1) : null;
+        List<List<Long>> out = new ArrayList<>(batch.size());
+        Set<EventKey> handedOut = new HashSet<>();
+        for (Write w : batch) {
+            List<Long> ids = new ArrayList<>();
+            for (Alert a : w.alerts()) {
+                EventKey k = EventKey.of(a);
+                Long id = created.get(k);
+                if (id != null && handedOut.add(k)) {
+                    ids.add(id);
+                }
+            }
+            out.add(ids);
         }
+        return out;
     }
 
     private void loadView() {

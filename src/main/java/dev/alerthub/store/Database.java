@@ -136,15 +136,21 @@ public final class Database implements AutoCloseable {
     }
 
     static void bind(PreparedStatement ps, Object... values) throws SQLException {
+        bindAt(ps, 0, values);
+    }
+
+    /** Binds values to the parameters after {@code offset}; returns the offset after them. */
+    static int bindAt(PreparedStatement ps, int offset, Object... values) throws SQLException {
         for (int i = 0; i < values.length; i++) {
             Object v = values[i];
             if (v instanceof Instant t) {
-                ps.setObject(i + 1, ts(t));
+                ps.setObject(offset + i + 1, ts(t));
             } else if (v instanceof Timestamp t) {
-                ps.setObject(i + 1, ts(t.toInstant()));
+                ps.setObject(offset + i + 1, ts(t.toInstant()));
             } else {
-                ps.setObject(i + 1, v);
+                ps.setObject(offset + i + 1, v);
             }
         }
+        return offset + values.length;
     }
 }

@@ -1,12 +1,35 @@
 package dev.alerthub.store;
 
+import dev.alerthub.alert.Alert;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * The few statements that differ between the embedded H2 store and PostgreSQL: idempotent inserts.
- * PostgreSQL gets ON CONFLICT so that two replicas writing the same event race safely; H2 is
- * embedded in one process whose single writer makes a plain existence check sufficient.
+ * The statements that differ between the embedded H2 store and PostgreSQL: idempotent inserts.
+ * PostgreSQL gets multi-row statements with ON CONFLICT, so that a batch costs two round trips and two
+ * replicas writing the same event race safely; H2 runs in the hub's process, where JDBC batches are
+ * cheap and its single writer makes a plain existence check sufficient.
  */
 enum Dialect {
     H2, POSTGRESQL;
+
+    /** PostgreSQL allows 65,535 parameters per statement. */
+    private static final int ROWS_PER_STATEMENT = 1000;
+    /** An older firing re-send must not overwrite the resolution of the same occurrence. */
+    private static final String KEEP_RESOLVED =
+            " NOT (t.status = 'resolved' AND s.status = 'firing' AND t.starts_at = s.starts_at)";
 
     static Dialect of(String jdbcUrl) {
         if (jdbcUrl.startsWith("jdbc:h2:")) {
@@ -19,50 +42,109 @@ enum Dialect {
                 + jdbcUrl.replaceAll("//[^@/]*@", "//***@"));
     }
 
-    /** Columns: fingerprint, status, severity, alertname, source, starts_at, ends_at, body, updated_at. */
-    String upsertAlert() {
-        // An older firing re-send must not overwrite the resolution of the same occurrence.
-        String keepResolved = "NOT (t.status = 'resolved' AND s.status = 'firing' AND t.starts_at = s.starts_at)";
-        return switch (this) {
-            case POSTGRESQL -> """
-                    INSERT INTO alerts AS t (fingerprint, status, severity, alertname, source, starts_at, ends_at, body, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (fingerprint) DO UPDATE SET status = EXCLUDED.status, severity = EXCLUDED.severity,
-                      alertname = EXCLUDED.alertname, source = EXCLUDED.source, starts_at = EXCLUDED.starts_at,
-                      ends_at = EXCLUDED.ends_at, body = EXCLUDED.body, updated_at = EXCLUDED.updated_at
-                    WHERE """ + " " + keepResolved.replace("s.", "EXCLUDED.");
-            case H2 -> """
-                    MERGE INTO alerts t
-                    USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),
-                                   CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE),
-                                   CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE)))
-                      AS s (fingerprint, status, severity, alertname, source, starts_at, ends_at, body, updated_at)
-                    ON t.fingerprint = s.fingerprint
-                    WHEN MATCHED AND """ + " " + keepResolved + """
-                     THEN UPDATE SET status = s.status, severity = s.severity, alertname = s.alertname,
-                      source = s.source, starts_at = s.starts_at, ends_at = s.ends_at, body = s.body, updated_at = s.updated_at
-                    WHEN NOT MATCHED THEN INSERT (fingerprint, status, severity, alertname, source, starts_at, ends_at, body, updated_at)
-                      VALUES (s.fingerprint, s.status, s.severity, s.alertname, s.source, s.starts_at, s.ends_at, s.body, s.updated_at)
-                    """;
-        };
+    /** Writes the current state of each alert (one row per fingerprint in {@code rows}). */
+    void upsertAlerts(Connection c, List<AlertStore.Row> rows, Instant now) throws SQLException {
+        if (this == POSTGRESQL) {
+            for (List<AlertStore.Row> chunk : chunks(rows)) {
+                String sql = "INSERT INTO alerts AS t (fingerprint, status, severity, alertname, source, starts_at,"
+                        + " ends_at, body, updated_at) VALUES "
+                        + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+                        + " ON CONFLICT (fingerprint) DO UPDATE SET status = EXCLUDED.status,"
+                        + " severity = EXCLUDED.severity, alertname = EXCLUDED.alertname, source = EXCLUDED.source,"
+                        + " starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, body = EXCLUDED.body,"
+                        + " updated_at = EXCLUDED.updated_at WHERE" + KEEP_RESOLVED.replace("s.", "EXCLUDED.");
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 0;
+                    for (AlertStore.Row r : chunk) {
+                        i = bindAlert(ps, i, r, now);
+                    }
+                    ps.executeUpdate();
+                }
+            }
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                MERGE INTO alerts t
+                USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),
+                               CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE),
+                               CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE)))
+                  AS s (fingerprint, status, severity, alertname, source, starts_at, ends_at, body, updated_at)
+                ON t.fingerprint = s.fingerprint
+                WHEN MATCHED AND""" + KEEP_RESOLVED + """
+                 THEN UPDATE SET status = s.status, severity = s.severity, alertname = s.alertname,
+                  source = s.source, starts_at = s.starts_at, ends_at = s.ends_at, body = s.body, updated_at = s.updated_at
+                WHEN NOT MATCHED THEN INSERT (fingerprint, status, severity, alertname, source, starts_at, ends_at, body, updated_at)
+                  VALUES (s.fingerprint, s.status, s.severity, s.alertname, s.source, s.starts_at, s.ends_at, s.body, s.updated_at)
+                """)) {
+            for (AlertStore.Row r : rows) {
+                bindAlert(ps, 0, r, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /**
-     * Inserts an event unless the same (fingerprint, status, starts_at) exists, or a firing event would
-     * arrive after its own resolution. Parameters: fingerprint, status, starts_at, body, created_at,
-     * then fingerprint, starts_at, status again for the guard. PostgreSQL returns the new id, if any.
+     * Inserts an event per row unless the same (fingerprint, status, starts_at) exists, or a firing
+     * event would arrive after its own resolution. Returns the rows that created an event, with its id.
      */
-    String insertEvent() {
-        String guard = " WHERE NOT EXISTS (SELECT 1 FROM alert_events r WHERE r.fingerprint = ? AND r.starts_at = ?"
-                + " AND r.status = 'resolved' AND CAST(? AS VARCHAR(16)) = 'firing')";
-        return switch (this) {
-            case POSTGRESQL -> "INSERT INTO alert_events (fingerprint, status, starts_at, body, state, created_at)"
-                    + " SELECT ?, ?, ?, ?, 'PENDING', ?" + guard
-                    + " ON CONFLICT (fingerprint, status, starts_at) DO NOTHING RETURNING id";
-            case H2 -> "INSERT INTO alert_events (fingerprint, status, starts_at, body, state, created_at)"
-                    + " SELECT ?, ?, ?, ?, 'PENDING', ? FROM (VALUES 0) x" + guard
-                    + " AND NOT EXISTS (SELECT 1 FROM alert_events d WHERE d.fingerprint = ? AND d.status = ? AND d.starts_at = ?)";
-        };
+    Map<AlertStore.Row, Long> insertEvents(Connection c, List<AlertStore.Row> rows, Instant now) throws SQLException {
+        Map<AlertStore.Row, Long> created = new IdentityHashMap<>();
+        if (this == POSTGRESQL) {
+            for (List<AlertStore.Row> chunk : chunks(rows)) {
+                // the ordinal keeps ids in arrival order, so a trigger is routed before its resolve
+                String sql = "INSERT INTO alert_events (fingerprint, status, starts_at, body, state, created_at)"
+                        + " SELECT v.fingerprint, v.status, v.starts_at, v.body, 'PENDING', v.created_at FROM (VALUES "
+                        + String.join(",", Collections.nCopies(chunk.size(),
+                        "(CAST(? AS INT), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS TIMESTAMPTZ), CAST(? AS VARCHAR),"
+                                + " CAST(? AS TIMESTAMPTZ))"))
+                        + ") AS v (ord, fingerprint, status, starts_at, body, created_at)"
+                        + " WHERE NOT (v.status = 'firing' AND EXISTS (SELECT 1 FROM alert_events r"
+                        + " WHERE r.fingerprint = v.fingerprint AND r.starts_at = v.starts_at AND r.status = 'resolved'))"
+                        + " ORDER BY v.ord"
+                        + " ON CONFLICT (fingerprint, status, starts_at) DO NOTHING RETURNING id, fingerprint, status, starts_at";
+                Map<String, AlertStore.Row> byKey = new HashMap<>();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 0;
+                    for (AlertStore.Row r : chunk) {
+                        Alert a = r.alert();
+                        Database.bindAt(ps, i, i / 6, a.fingerprint(), a.status().wire(), a.startsAt(), r.body(), now);
+                        i += 6;
+                        byKey.put(key(a.fingerprint(), a.status().wire(), Database.ts(a.startsAt())), r);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            AlertStore.Row r = byKey.get(key(rs.getString(2), rs.getString(3),
+                                    rs.getObject(4, OffsetDateTime.class)));
+                            created.put(r, rs.getLong(1));
+                        }
+                    }
+                }
+            }
+            return created;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO alert_events (fingerprint, status, starts_at, body, state, created_at)"
+                        + " SELECT ?, ?, ?, ?, 'PENDING', ? FROM (VALUES 0) x"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM alert_events r WHERE r.fingerprint = ? AND r.starts_at = ?"
+                        + " AND r.status = 'resolved' AND CAST(? AS VARCHAR(16)) = 'firing')"
+                        + " AND NOT EXISTS (SELECT 1 FROM alert_events d WHERE d.fingerprint = ? AND d.status = ?"
+                        + " AND d.starts_at = ?)", Statement.RETURN_GENERATED_KEYS)) {
+            for (AlertStore.Row r : rows) {
+                Alert a = r.alert();
+                String status = a.status().wire();
+                Database.bind(ps, a.fingerprint(), status, a.startsAt(), r.body(), now, a.fingerprint(), a.startsAt(),
+                        status, a.fingerprint(), status, a.startsAt());
+                if (ps.executeUpdate() > 0) {
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        if (keys.next()) {
+                            created.put(r, keys.getLong(1));
+                        }
+                    }
+                }
+            }
+        }
+        return created;
     }
 
     /** Parameters: event_id, fingerprint, sink, target, created_at. */
@@ -76,5 +158,23 @@ enum Dialect {
                     + " WHEN NOT MATCHED THEN INSERT (event_id, fingerprint, sink, target, state, created_at)"
                     + " VALUES (s.event_id, s.fingerprint, s.sink, s.target, 'PENDING', s.created_at)";
         };
+    }
+
+    private static int bindAlert(PreparedStatement ps, int offset, AlertStore.Row r, Instant now) throws SQLException {
+        Alert a = r.alert();
+        return Database.bindAt(ps, offset, a.fingerprint(), a.status().wire(), a.severity().wire(), a.alertname(),
+                a.source(), a.startsAt(), a.endsAt(), r.body(), now);
+    }
+
+    private static String key(String fingerprint, String status, OffsetDateTime startsAt) {
+        return fingerprint + '|' + status + '|' + startsAt.toInstant();
+    }
+
+    private static <T> List<List<T>> chunks(List<T> rows) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i += ROWS_PER_STATEMENT) {
+            out.add(rows.subList(i, Math.min(rows.size(), i + ROWS_PER_STATEMENT)));
+        }
+        return out;
     }
 }

@@ -101,6 +101,21 @@ class AlertStoreTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aTriggerAndItsResolveInOneBatchKeepTheirOrder(String kind) throws Exception {
+        Database db = database(storeUrl(kind));
+        AlertStore store = store(db);
+        List<Alert> both = new ArrayList<>(alerts("webhook-firing-critical"));
+        both.addAll(alerts("webhook-resolved"));
+        both.addAll(alerts("webhook-firing-critical"));
+        List<Long> ids = store.accept(both).newEvents();
+        assertThat(ids).hasSize(2);
+        assertThat(ids.get(0)).isLessThan(ids.get(1));
+        assertThat(store.find("4cde567b6413872d").status()).isEqualTo(AlertStatus.RESOLVED);
+        assertThat(count(db, "SELECT COUNT(*) FROM alert_events WHERE status = 'firing'")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"postgresql"})
     void twoReplicasReceivingTheSameGroupAtOnceCreateOneEvent(String kind) throws Exception {
         String url = storeUrl(kind);
