@@ -37,6 +37,11 @@ class SupervisedRoutesTest {
                     .isEqualTo(ServiceStatus.Started);
             assertThat(hub.postWebhook(Fixtures.webhook("webhook-firing-warning")).statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().size() == 1);
+            // every healthy route is up (the supervisor retries any that a neighbour's failure delayed)
+            await().atMost(Duration.ofSeconds(20)).until(() -> hub.context().getRoutes().stream()
+                    .filter(r -> !r.getRouteId().equals("broken-schedule"))
+                    .allMatch(r -> hub.context().getRouteController().getRouteStatus(r.getRouteId()) == ServiceStatus.Started));
+            assertThat(hub.get("/api/alerts").statusCode()).isEqualTo(200);
         }
     }
 }
