@@ -107,6 +107,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The single number a query such as {@code SELECT COUNT(*)} answers. */
+    public long queryLong(String sql, Object... params) {
+        return run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     public boolean isReachable() {
         try (Connection c = dataSource.getConnection()) {
             return c.isValid(2);

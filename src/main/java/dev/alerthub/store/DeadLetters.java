@@ -163,14 +163,7 @@ public class DeadLetters {
 
     /** Number of dead letters not yet replayed. */
     public long open() {
-        return db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*) FROM dead_letters WHERE replayed_at IS NULL");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return db.queryLong("SELECT COUNT(*) FROM dead_letters WHERE replayed_at IS NULL");
     }
 
     private static long parseId(String raw) {

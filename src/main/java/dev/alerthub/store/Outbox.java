@@ -120,13 +120,6 @@ public class Outbox {
 
     /** Events not yet routed: the outbox depth. */
     public long depth() {
-        return db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*) FROM alert_events WHERE state IN ('PENDING', 'ROUTING')");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return db.queryLong("SELECT COUNT(*) FROM alert_events WHERE state IN ('PENDING', 'ROUTING')");
     }
 }
