@@ -418,13 +418,14 @@ public class RemediationStore {
 
     /** The stored alert is still the firing occurrence that asked (not resolved, not re-fired since). */
     private static boolean stillFiring(Connection c, Alert alert) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT status, starts_at FROM alerts WHERE fingerprint = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT body FROM alerts WHERE fingerprint = ?")) {
             ps.setString(1, alert.fingerprint());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return true;
                 }
-                return "firing".equals(rs.getString(1)) && alert.startsAt().equals(instant(rs, "starts_at"));
+                Alert stored = Json.read(rs.getString(1), Alert.class);
+                return stored.isFiring() && alert.startsAt().equals(stored.startsAt());
             }
         }
     }

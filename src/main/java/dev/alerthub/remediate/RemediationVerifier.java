@@ -150,6 +150,6 @@ public class RemediationVerifier {
     /** The occurrence that asked is over (resolved, or replaced by a new occurrence). */
     private boolean resolved(RemediationStore.Row r) {
         Alert stored = alerts.find(r.fingerprint());
-        return stored == null || !stored.isFiring() || !stored.startsAt().equals(r.startsAt());
+        return stored == null || !stored.isFiring() || !stored.startsAt().equals(r.alert().startsAt());
     }
 }
