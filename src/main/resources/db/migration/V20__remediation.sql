@@ -28,6 +28,9 @@ CREATE TABLE remediation_actions (
     to_image         VARCHAR(2000),
     from_replicas    INT,
     to_replicas      INT,
+    -- a rollback's pod templates (sha-256 of the normalised template), to refuse undoing it later
+    from_template    VARCHAR(64),
+    to_template      VARCHAR(64),
     -- after an action: verifying -> passed | escalating -> failed
     verify_state     VARCHAR(16),
     rollout_deadline TIMESTAMP WITH TIME ZONE,

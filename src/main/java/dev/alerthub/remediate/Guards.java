@@ -15,10 +15,12 @@ public final class Guards {
      *
      * @param alertStillFiring the stored alert is still this firing occurrence
      * @param verifying        an earlier action on this Deployment is still being verified
+     * @param undoes           for a rollback that would restore a template the hub itself rolled back
+     *                         from earlier: that rollback, in words; else null
      * @param lastCountedAt    the last action (or dry-run) on this Deployment, or null
      * @param countedLastHour  actions (and dry-runs) of the whole hub in the last hour
      */
-    public record Facts(boolean paused, boolean dryRun, boolean alertStillFiring, String heldReason,
+    public record Facts(boolean paused, boolean dryRun, boolean alertStillFiring, String heldReason, String undoes,
                         boolean verifying, Instant lastCountedAt, int countedLastHour, Instant now) {
     }
 
@@ -59,6 +61,10 @@ public final class Guards {
         }
         if (f.heldReason() != null) {
             return early(false, f.heldReason());
+        }
+        if (f.undoes() != null) {
+            return of(Outcome.skipped("rollback-loop"), "this would restore the template the hub rolled back from ("
+                    + f.undoes() + "); a rollback of a rollback redeploys what was taken out, so it is left to a person");
         }
         if (f.lastCountedAt() != null && f.lastCountedAt().plus(cooldown).isAfter(f.now())) {
             return of(Outcome.skipped("cooldown"), "last action on this Deployment at " + f.lastCountedAt()

@@ -161,6 +161,7 @@ public class RemediationStore {
                 Guards.Facts facts = new Guards.Facts(control.paused(),
                         control.dryRun() != null ? control.dryRun() : configuredDryRun,
                         stillFiring(c, rc.alert()), holdReason(c, rc.namespace(), rc.deployment()),
+                        undoes(c, rc),
                         verifying(c, rc.namespace(), rc.deployment()),
                         lastCounted(c, rc.namespace(), rc.deployment()), countedSince(c, now.minus(Duration.ofHours(1))),
                         now);
@@ -171,15 +172,18 @@ public class RemediationStore {
             boolean counted = acting || Outcome.DRY_RUN.equals(decided.outcome());
             Change ch = decided.change();
             try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE remediation_actions SET state = ?, claimed_until = ?, decided_at = ?, outcome = ?, detail = ?,
+                    UPDATE remediation_actions SET action = COALESCE(CAST(? AS VARCHAR(64)), action), state = ?, claimed_until = ?, decided_at = ?,
+                      outcome = ?, detail = ?,
                       counted = ?, from_revision = ?, from_image = ?, to_revision = ?, to_image = ?, from_replicas = ?,
-                      to_replicas = ?
+                      to_replicas = ?, from_template = ?, to_template = ?
                     WHERE id = ? AND state = ?""")) {
-                bind(ps, acting ? ACTING : DECIDED, acting ? now.plus(lease) : null, now,
+                bind(ps, decided.action() == null ? null : decided.action().wire(), acting ? ACTING : DECIDED,
+                        acting ? now.plus(lease) : null, now,
                         decided.outcome(), cut(decided.detail(), 2000), counted,
                         ch == null ? null : cut(ch.fromRevision(), 32), ch == null ? null : cut(ch.fromImage(), 2000),
                         ch == null ? null : cut(ch.toRevision(), 32), ch == null ? null : cut(ch.toImage(), 2000),
-                        ch == null ? null : ch.fromReplicas(), ch == null ? null : ch.toReplicas(), rc.id(), CLAIMED);
+                        ch == null ? null : ch.fromReplicas(), ch == null ? null : ch.toReplicas(),
+                        ch == null ? null : ch.fromTemplate(), ch == null ? null : ch.toTemplate(), rc.id(), CLAIMED);
                 if (ps.executeUpdate() == 0) {
                     throw new IllegalStateException("remediation " + rc.id() + " was taken over by another worker");
                 }
@@ -436,6 +440,24 @@ public class RemediationStore {
             bind(ps, namespace, deployment);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** A done rollback of this Deployment away from the template this case would restore, in words; or null. */
+    private static String undoes(Connection c, RemediationCase rc) throws SQLException {
+        if (rc.change() == null || rc.change().toTemplate() == null) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT id, decided_at, from_revision, from_image FROM remediation_actions
+                WHERE namespace = ? AND deployment = ? AND action = 'rollback' AND outcome = ? AND from_template = ?
+                ORDER BY id DESC""")) {
+            bind(ps, rc.namespace(), rc.deployment(), Outcome.DONE, rc.change().toTemplate());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? "audit " + rs.getLong("id") + " at " + instant(rs, "decided_at")
+                        + " rolled back from revision " + rs.getString("from_revision") + " " + rs.getString("from_image")
+                        : null;
             }
         }
     }

@@ -39,7 +39,7 @@ public class RolloutRestart {
         try {
             String patch = restart(c.target(), clock);
             String image = Rollouts.images(c.target().getSpec().getTemplate());
-            return c.withChange(new Change(Rollouts.revisionOf(c.target()), image, null, image, null, null, patch));
+            return c.withChange(new Change(Rollouts.revisionOf(c.target()), image, null, image, null, null, null, null, patch));
         } catch (Refusal r) {
             return c.refuse(r);
         }

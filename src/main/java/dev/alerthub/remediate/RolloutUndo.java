@@ -57,7 +57,8 @@ public class RolloutUndo {
             long toRevision = c.toRevision() == null ? 0 : c.toRevision();
             Undo undo = undo(d, listed, toRevision);
             return c.withChange(new Change(Rollouts.revisionOf(d), Rollouts.images(d.getSpec().getTemplate()),
-                    String.valueOf(undo.revision()), Rollouts.images(undo.template()), null, null, undo.patch()));
+                    String.valueOf(undo.revision()), Rollouts.images(undo.template()), null, null,
+                    Rollouts.templateKey(d.getSpec().getTemplate()), Rollouts.templateKey(undo.template()), undo.patch()));
         } catch (Refusal r) {
             return c.refuse(r);
         } catch (KubernetesClientException e) {

@@ -1,6 +1,10 @@
 package dev.alerthub.remediate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -11,10 +15,13 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +128,22 @@ public final class Rollouts {
         prune(node);
         return node;
     }
+
+    /**
+     * A pod template's identity across revisions: sha-256 of its normalised form (no pod-template-hash,
+     * nothing empty, keys sorted), the same for a Deployment's template and its ReplicaSet's copy.
+     */
+    public static String templateKey(PodTemplateSpec t) {
+        try {
+            byte[] canonical = CANONICAL.writeValueAsBytes(CANONICAL.treeToValue(normalised(t), Object.class));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
     /** Drops nulls, empty arrays and empty objects, depth first. */
     private static boolean prune(JsonNode node) {
