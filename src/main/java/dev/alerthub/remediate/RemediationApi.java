@@ -3,6 +3,8 @@ package dev.alerthub.remediate;
 import dev.alerthub.admin.HttpResponses;
 import dev.alerthub.intake.HttpProblem;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +17,8 @@ import java.util.Map;
  * (GET /api/remediation/holds, DELETE /api/remediation/holds/{namespace}/{deployment}).
  */
 public class RemediationApi {
+    private static final Logger LOG = LoggerFactory.getLogger(RemediationApi.class);
+
     private final RemediationStore store;
     private final RemediationControl control;
     private final RemediationSettings settings;
@@ -101,7 +105,7 @@ public class RemediationApi {
         if (!store.release(ns, name)) {
             throw HttpProblem.notFound("no hold on " + ns + "/" + name);
         }
-        org.slf4j.LoggerFactory.getLogger(RemediationApi.class).warn("Hold on {}/{} released over HTTP", ns, name);
+        LOG.warn("Hold on {}/{} released over HTTP", ns, name);
         HttpResponses.json(exchange, 200, Map.of("namespace", ns, "deployment", name, "released", true));
     }
 }

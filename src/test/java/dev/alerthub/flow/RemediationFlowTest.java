@@ -56,8 +56,8 @@ class RemediationFlowTest {
                 .property("alerthub.remediation.max-replicas", "10")
                 .property("alerthub.remediation.rollout-timeout", "1500ms")
                 .property("alerthub.remediation.verify-window", "2500ms")
-                .property("alerthub.remediation.verify-interval", "200")
-                .property("alerthub.remediation.recovery-interval", "500")
+                .property("alerthub.remediation.verify-interval", "200ms")
+                .property("alerthub.remediation.recovery-interval", "500ms")
                 .property("alerthub.delivery.slack-per-second", "50")
                 .start();
         remediationMBean = new ObjectName("dev.alerthub:type=Remediation");

@@ -39,7 +39,7 @@ class RemediationRestartTest {
                 .property("alerthub.remediation.namespaces", "shop")
                 .property("alerthub.remediation.max-per-hour", "2")
                 .property("alerthub.remediation.cooldown", "10m")
-                .property("alerthub.remediation.recovery-interval", "500")
+                .property("alerthub.remediation.recovery-interval", "500ms")
                 .start();
     }
 
