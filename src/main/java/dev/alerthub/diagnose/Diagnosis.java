@@ -98,7 +98,8 @@ public class Diagnosis {
             if (!KubernetesNames.isNamespace(ns) || !KubernetesNames.isDeploymentName(name)) {
                 notes.add("namespace/deployment labels are not Kubernetes names; not looked up");
             } else if (!readable.test(ns)) {
-                notes.add("namespace " + ns + " is not in alerthub.diagnosis.namespaces; not looked up");
+                // not the hub's business (and not in its RBAC): no lookup, and no note on every page about it
+                LOG.debug("Diagnosis: namespace {} is not in alerthub.diagnosis.namespaces", ns);
             } else {
                 kubernetes(ns, name, out, summary, notes);
             }
