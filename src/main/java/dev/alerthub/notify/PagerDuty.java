@@ -7,6 +7,7 @@ import dev.alerthub.alert.Json;
 import org.apache.camel.Exchange;
 
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,14 @@ public class PagerDuty {
     }
 
     public String render(Alert alert) {
+        return render(alert, null);
+    }
+
+    /**
+     * As {@link #render(Alert)}, with the facts gathered for the responder (rollout history, pods not
+     * ready, the expression's value) in custom_details.diagnosis when there are any.
+     */
+    public String render(Alert alert, Map<String, Object> diagnosis) {
         ObjectNode event = Json.MAPPER.createObjectNode();
         event.put("event_action", alert.isFiring() ? "trigger" : "resolve");
         event.put("dedup_key", alert.fingerprint());
@@ -48,6 +57,9 @@ public class PagerDuty {
         details.set("annotations", Json.MAPPER.valueToTree(alert.annotations()));
         if (alert.severityNote() != null) {
             details.put("severity_note", alert.severityNote());
+        }
+        if (diagnosis != null && !diagnosis.isEmpty()) {
+            details.set("diagnosis", Json.MAPPER.valueToTree(diagnosis));
         }
         ArrayNode links = event.putArray("links");
         link(links, alert.generatorURL(), "Source expression");

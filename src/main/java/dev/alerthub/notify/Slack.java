@@ -6,6 +6,8 @@ import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.Json;
 import org.apache.camel.Exchange;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -24,6 +26,14 @@ public class Slack {
     }
 
     public String render(Alert alert) {
+        return render(alert, null);
+    }
+
+    /**
+     * As {@link #render(Alert)}, with a diagnosis section (its {@code summary} lines: rollout history,
+     * pods not ready, the expression's value) after the alert's own text when there is one.
+     */
+    public String render(Alert alert, Map<String, Object> diagnosis) {
         ObjectNode msg = Json.MAPPER.createObjectNode();
         String state = alert.isFiring() ? "FIRING" : "RESOLVED";
         msg.put("text", "[" + state + "] " + alert.alertname()
@@ -54,6 +64,11 @@ public class Slack {
                 (alert.isFiring() || alert.endsAt() == null ? alert.startsAt() : alert.endsAt()).toString());
         field(fields, "Source", alert.source());
 
+        if (diagnosis != null && diagnosis.get("summary") instanceof List<?> lines && !lines.isEmpty()) {
+            String text = lines.stream().map(l -> "• " + escape(String.valueOf(l))).collect(Collectors.joining("\n"));
+            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn")
+                    .put("text", cut("*Diagnosis*\n" + text, MAX_SECTION));
+        }
         String labels = alert.labels().entrySet().stream()
                 .filter(e -> !e.getKey().equals("alertname"))
                 .map(e -> "`" + escape(e.getKey()) + "=" + escape(e.getValue()) + "`")

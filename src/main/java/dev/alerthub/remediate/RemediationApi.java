@@ -1,0 +1,111 @@
+package dev.alerthub.remediate;
+
+import dev.alerthub.admin.HttpResponses;
+import dev.alerthub.intake.HttpProblem;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The remediation part of /api: the audit (GET /api/actions), the kill switch
+ * (POST /api/remediation/pause|resume), the state (GET /api/remediation) and the holds
+ * (GET /api/remediation/holds, DELETE /api/remediation/holds/{namespace}/{deployment}).
+ */
+public class RemediationApi {
+    private static final Logger LOG = LoggerFactory.getLogger(RemediationApi.class);
+
+    private final RemediationStore store;
+    private final RemediationControl control;
+    private final RemediationSettings settings;
+
+    public RemediationApi(RemediationStore store, RemediationControl control, RemediationSettings settings) {
+        this.store = store;
+        this.control = control;
+        this.settings = settings;
+    }
+
+    /** GET /api/actions[?limit=N]: every decision, newest first. */
+    public void actions(Exchange exchange) {
+        String raw = exchange.getMessage().getHeader("limit", String.class);
+        int limit = 1000;
+        if (raw != null && !raw.isBlank()) {
+            if (!raw.trim().matches("\\d{1,5}") || Integer.parseInt(raw.trim()) == 0) {
+                throw HttpProblem.badRequest("limit: '" + raw + "' is not a number from 1 to 10000");
+            }
+            limit = Math.min(Integer.parseInt(raw.trim()), 10_000);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (RemediationStore.Row r : store.rows(limit)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", r.id());
+            m.put("time", r.decidedAt() != null ? r.decidedAt() : r.requestedAt());
+            m.put("fingerprint", r.fingerprint());
+            m.put("alertname", r.alertname());
+            m.put("action", r.action());
+            m.put("namespace", r.namespace());
+            m.put("deployment", r.deployment());
+            m.put("outcome", r.outcome() == null ? "pending" : Outcome.ACTING.equals(r.outcome()) ? "acting" : r.outcome());
+            m.put("detail", r.detail());
+            m.put("fromRevision", r.fromRevision());
+            m.put("toRevision", r.toRevision());
+            m.put("fromImage", r.fromImage());
+            m.put("toImage", r.toImage());
+            m.put("fromReplicas", r.fromReplicas());
+            m.put("toReplicas", r.toReplicas());
+            m.put("verification", r.verifyState());
+            m.put("verificationDetail", r.verifyDetail());
+            m.put("verifiedAt", r.verifiedAt());
+            out.add(m);
+        }
+        HttpResponses.json(exchange, 200, out);
+    }
+
+    public void pause(Exchange exchange) {
+        control.pause(true, "http");
+        state(exchange);
+    }
+
+    public void resume(Exchange exchange) {
+        control.pause(false, "http");
+        state(exchange);
+    }
+
+    /** GET /api/remediation: the switches and the limits in force. */
+    public void state(Exchange exchange) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("paused", control.isPaused());
+        m.put("dryRun", control.isDryRun());
+        m.put("namespaces", settings.namespaces().stream().sorted().toList());
+        m.put("cooldown", RemediationSettings.human(settings.cooldown()));
+        m.put("maxPerHour", settings.maxPerHour());
+        m.put("actionsLastHour", store.countedLastHour());
+        m.put("holds", store.holdCount());
+        HttpResponses.json(exchange, 200, m);
+    }
+
+    public void holds(Exchange exchange) {
+        HttpResponses.json(exchange, 200, store.holds());
+    }
+
+    /** DELETE /api/remediation/holds/{namespace}/{deployment}. */
+    public void release(Exchange exchange) {
+        String ns = exchange.getMessage().getHeader("namespace", String.class);
+        String name = exchange.getMessage().getHeader("deployment", String.class);
+        if (!KubernetesNames.isNamespace(ns)) {
+            throw HttpProblem.badRequest("namespace " + KubernetesNames.quote(ns) + " is not a Kubernetes namespace name");
+        }
+        if (!KubernetesNames.isDeploymentName(name)) {
+            throw HttpProblem.badRequest("deployment " + KubernetesNames.quote(name) + " is not a Kubernetes name");
+        }
+        if (!store.release(ns, name)) {
+            throw HttpProblem.notFound("no hold on " + ns + "/" + name);
+        }
+        LOG.warn("Hold on {}/{} released over HTTP", ns, name);
+        HttpResponses.json(exchange, 200, Map.of("namespace", ns, "deployment", name, "released", true));
+    }
+}

@@ -1,0 +1,115 @@
+package dev.alerthub.remediate;
+
+import dev.alerthub.Props;
+import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.diagnose.Diagnosis;
+import dev.alerthub.store.AlertStore;
+import dev.alerthub.store.Database;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.management.ObjectName;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Remediation and diagnosis beans, under the names routes/remediate, routes/api/remediation and the
+ * sink routes use. Needs HubConfiguration's database, alertStore and metrics.
+ */
+public class RemediationConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(RemediationConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Props p = new Props(context.getPropertiesComponent());
+        Registry registry = context.getRegistry();
+        Clock clock = Clock.systemUTC();
+        Database db = registry.lookupByNameAndType("database", Database.class);
+        AlertStore alertStore = registry.lookupByNameAndType("alertStore", AlertStore.class);
+        HubMetrics metrics = registry.lookupByNameAndType("metrics", HubMetrics.class);
+        RemediationSettings settings = RemediationSettings.from(p);
+
+        Kubernetes kubernetes = Kubernetes.connect(p.get("alerthub.kubernetes.master-url"),
+                p.getDuration("alerthub.kubernetes.connect-timeout", Duration.ofSeconds(5)),
+                p.getDuration("alerthub.kubernetes.request-timeout", Duration.ofSeconds(10)));
+        registry.bind("kubernetes", kubernetes);
+        if (kubernetes.isConfigured()) {
+            registry.bind("kubernetesClient", kubernetes.client());
+        }
+
+        RemediationStore store = new RemediationStore(db, clock);
+        RemediationControl control = new RemediationControl(store, settings.dryRun());
+        registry.bind("remediationStore", store);
+        registry.bind("remediation", new Remediation(store, settings, kubernetes, metrics));
+        registry.bind("rolloutUndo", new RolloutUndo(kubernetes));
+        registry.bind("rolloutRestart", new RolloutRestart(kubernetes, clock));
+        registry.bind("scaleDeployment", new ScaleDeployment(kubernetes));
+        registry.bind("remediationVerifier", new RemediationVerifier(store, alertStore, kubernetes, settings, metrics, clock));
+        registry.bind("remediationMessages", new RemediationMessages(store, settings.slackTarget()));
+        registry.bind("remediationApi", new RemediationApi(store, control, settings));
+        registry.bind("remediationControl", control);
+        ObjectName mbean = control.register();
+        metrics.gauge("alerthub.remediation.paused", "1 while remediation is paused (kill switch)",
+                () -> store.control().paused() ? 1 : 0);
+        metrics.gauge("alerthub.remediation.holds", "Deployments held after a remediation that did not help",
+                store::holdCount);
+
+        ThreadPoolProfile profile = new ThreadPoolProfile("alerthub-diagnosis");
+        profile.setPoolSize(2);
+        profile.setMaxPoolSize(4);
+        profile.setMaxQueueSize(16);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        ExecutorService pool = context.getExecutorServiceManager().newThreadPool(this, "alerthub-diagnosis", profile);
+        registry.bind("diagnosis", new Diagnosis(kubernetes.clientOrNull(), pool,
+                p.getDuration("alerthub.diagnosis.timeout", Duration.ofSeconds(2)),
+                readable(p.get("alerthub.diagnosis.namespaces"), settings.namespaces()),
+                p.getInt("alerthub.diagnosis.history", 5), p.getInt("alerthub.diagnosis.max-pods", 10), clock));
+
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                control.unregister(mbean);
+                kubernetes.close();
+            }
+        }, true, true);
+        logState(settings, control, kubernetes);
+    }
+
+    /** alerthub.diagnosis.namespaces: "*" = any namespace; empty = the remediation allowlist. */
+    static Predicate<String> readable(String configured, Set<String> remediation) {
+        if (configured.trim().equals("*")) {
+            return ns -> true;
+        }
+        Set<String> allowed = configured.isBlank() ? remediation : Arrays.stream(configured.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        return allowed::contains;
+    }
+
+    private static void logState(RemediationSettings s, RemediationControl control, Kubernetes kubernetes) {
+        if (!kubernetes.isConfigured()) {
+            LOG.info("Action remediation: disabled (no Kubernetes API: alerthub.kubernetes.master-url not set, not in a"
+                    + " cluster, no kubeconfig) - actions are audited as failed:kubernetes-not-configured");
+            return;
+        }
+        String mode = control.isPaused() ? "PAUSED" : control.isDryRun() ? "dry-run" : "live";
+        if (s.namespaces().isEmpty()) {
+            LOG.info("Action remediation: {} but no namespace allowed (alerthub.remediation.namespaces) - every action is"
+                    + " skipped; Kubernetes API {}", mode, kubernetes.where());
+        } else {
+            LOG.info("Action remediation: {} in namespaces {} (cooldown {}, at most {} per hour); Kubernetes API {}",
+                    mode, s.namespaces().stream().sorted().toList(), RemediationSettings.human(s.cooldown()),
+                    s.maxPerHour(), kubernetes.where());
+        }
+    }
+}
