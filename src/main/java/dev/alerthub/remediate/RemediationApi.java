@@ -53,6 +53,9 @@ public class RemediationApi {
             m.put("detail", r.detail());
             m.put("fromRevision", r.fromRevision());
             m.put("toRevision", r.toRevision());
+            // the names interface.md gives; kept beside the camelCase that matches /api/alerts
+            m.put("from-revision", r.fromRevision());
+            m.put("to-revision", r.toRevision());
             m.put("fromImage", r.fromImage());
             m.put("toImage", r.toImage());
             m.put("fromReplicas", r.fromReplicas());

@@ -118,6 +118,8 @@ class RemediationFlowTest {
         assertThat(action.path("deployment").asText()).isEqualTo("checkout");
         assertThat(action.path("fromRevision").asText()).isEqualTo("3");
         assertThat(action.path("toRevision").asText()).isEqualTo("2");
+        assertThat(action.path("from-revision").asText()).as("interface.md's name").isEqualTo("3");
+        assertThat(action.path("to-revision").asText()).isEqualTo("2");
         assertThat(action.path("fingerprint").asText()).hasSize(16);
         assertThat(action.path("verification").asText()).isEqualTo("verifying");
         HttpStub.Request audit = awaitSlack("Remediation done");
