@@ -113,7 +113,14 @@ public final class RouteValidator {
         for (Path p : paths) {
             try {
                 RouteFile f = RouteFile.read(p);
-                f.syntaxProblem().ifPresentOrElse(problems::add, () -> files.add(f));
+                if (f.syntaxProblem().isPresent()) {
+                    problems.add(f.syntaxProblem().get());
+                } else if (f.topLevelKinds().isEmpty()) {
+                    // also what a reload sees of a file an editor has just truncated
+                    problems.add(new Problem(p, 1, "defines nothing (no route, routeConfiguration or routeTemplate)"));
+                } else {
+                    files.add(f);
+                }
             } catch (IOException e) {
                 problems.add(new Problem(p, 1, "cannot read: " + e.getMessage()));
             }

@@ -119,6 +119,9 @@ class ValidateCommandTest {
                       - name: mesage
                         value: tock
                 """);
+        write("empty.camel.yaml", """
+                # routes for team payments: to do
+                """);
         // uses a route configuration from the routes folder: valid on its own
         write("good.camel.yaml", """
                 - route:
@@ -161,9 +164,10 @@ class ValidateCommandTest {
                         + "ALERTHUB_SLACK_WEBHOOK_UR (route placeholder)",
                 d + "templates.camel.yaml:11: route template 'every' needs parameter 'period'",
                 d + "templates.camel.yaml:15: route template 'every' has no parameter 'perod'; did you mean 'period'?",
-                d + "templates.camel.yaml:17: route template 'every' has no parameter 'mesage'; did you mean 'message'?");
+                d + "templates.camel.yaml:17: route template 'every' has no parameter 'mesage'; did you mean 'message'?",
+                d + "empty.camel.yaml:1: defines nothing (no route, routeConfiguration or routeTemplate)");
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.err()).contains("9 problem(s) in 7 file(s)");
+        assertThat(run.err()).contains("10 problem(s) in 8 file(s)");
     }
 
     @Test
