@@ -2,6 +2,7 @@ package dev.alerthub.ops;
 
 import dev.alerthub.admin.HubMetrics;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
@@ -37,6 +38,10 @@ public final class WebhookTiming extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         Exchange exchange = ((CamelEvent.ExchangeEvent) event).getExchange();
+        if (exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) != null) {
+            // a split or multicast part of the request, not the request itself
+            return;
+        }
         String route = exchange.getFromRouteId();
         if (route == null || !route.startsWith(INTAKE_PREFIX) || exchange.getFromEndpoint() == null
                 || !exchange.getFromEndpoint().getEndpointUri().startsWith("platform-http:")) {
