@@ -6,6 +6,7 @@ import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
 import org.slf4j.Logger;
@@ -74,13 +75,15 @@ public final class LeaderElection {
     }
 
     private static CamelClusterService kubernetes(Props p, String member) {
-        KubernetesClusterService k = new KubernetesClusterService();
+        // with the no-argument constructor Camel 4.18 ignores masterUrl and namespace (doInit skips them)
+        KubernetesClusterService k = new KubernetesClusterService(new KubernetesConfiguration());
         k.setLeaseResourceType(LeaseResourceType.Lease);
         k.setKubernetesResourceName(p.get("alerthub.cluster.lease-name", "alerthub"));
         k.setPodName(member);
         String ns = p.get("alerthub.cluster.kubernetes-namespace", podNamespace());
         if (!ns.isEmpty()) {
             k.setKubernetesNamespace(ns);
+            k.setKubernetesResourcesNamespace(ns);
         }
         String master = p.get("alerthub.kubernetes.master-url");
         if (!master.isEmpty()) {
