@@ -8,7 +8,10 @@ import dev.alerthub.support.TestHub;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -26,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * Operators edit the router while the hub runs: a valid edit replaces the routes, a broken one is
  * rejected with file and line in the log and the previous routes keep serving.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SafeRouteReloadTest {
     @TempDir
     static Path routes;
@@ -55,6 +59,7 @@ class SafeRouteReloadTest {
     }
 
     @Test
+    @Order(1)
     void aValidEditReplacesTheRoutesAndABrokenOneIsRejectedWhileTheOldRoutesKeepServing() throws Exception {
         Path router = routes.resolve("route/router.camel.yaml");
         String original = Files.readString(router);
@@ -64,6 +69,7 @@ class SafeRouteReloadTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().size() == 1);
 
         // a valid edit: warnings page PagerDuty from now on
+        org.apache.camel.Route intake = hub.context().getRoute("intake-alertmanager");
         String edited = original.replace("                  - to: direct:slack\n", "                  - to: direct:pagerduty\n");
         assertThat(edited).isNotEqualTo(original);
         save(router, edited);
@@ -71,6 +77,8 @@ class SafeRouteReloadTest {
         assertThat(hub.postWebhook(Fixtures.webhook("webhook-firing-warning-2-alerts")).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> pagerDuty.accepted().size() == 1);
         assertThat(pagerDuty.accepted().get(0).body()).contains("HighLatencyP95").contains("search");
+        // only the router's file changed: the webhook route was never stopped
+        assertThat(hub.context().getRoute("intake-alertmanager")).isSameAs(intake);
         assertThat(slack.accepted()).hasSize(1);
 
         // a broken edit (a misspelt component): rejected, file and line logged, old routes keep running
@@ -95,6 +103,45 @@ class SafeRouteReloadTest {
         assertThat(metric("alerthub_alerts_received_total{severity=\"warning\",source=\"alertmanager\",status=\"firing\",}"))
                 .isEqualTo(3);
         assertThat(metric("alerthub_notifications_total{outcome=\"sent\",sink=\"pagerduty\",}")).isEqualTo(2);
+    }
+
+    @Test
+    @Order(2)
+    void newAndDeletedFilesAddAndRemoveTheirRoutesAndASharedChangeReloadsEverything() throws Exception {
+        Path router = routes.resolve("route/router.camel.yaml");
+        saveAndAwaitReload(router, Files.readString(TestHub.PROJECT.resolve("routes/route/router.camel.yaml")));
+
+        Path team = routes.resolve("route/team-payments.camel.yaml");
+        saveAndAwaitReload(team, """
+                - route:
+                    id: team-payments
+                    from:
+                      uri: direct:team-payments
+                      steps:
+                        - to: direct:slack
+                """);
+        assertThat(hub.context().getRoute("team-payments")).isNotNull();
+
+        double applied = metric("alerthub_routes_reloads_total{outcome=\"applied\",}");
+        Files.delete(team);
+        await().atMost(Duration.ofSeconds(15)).until(() -> hub.context().getRoute("team-payments") == null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> metric("alerthub_routes_reloads_total{outcome=\"applied\",}") > applied);
+
+        // the retry policy is used by routes in other files: all routes are reloaded, and work
+        Path policy = routes.resolve("notify/delivery-policy.camel.yaml");
+        org.apache.camel.Route intake = hub.context().getRoute("intake-alertmanager");
+        saveAndAwaitReload(policy, Files.readString(policy) + "# reviewed\n");
+        assertThat(hub.context().getRoute("intake-alertmanager")).isNotSameAs(intake);
+        assertThat(hub.postWebhook(Fixtures.webhook("webhook-firing-info")).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.get("/api/alerts").body().contains("DeploymentRolledOut"));
+        assertThat(hub.context().getRoutes()).allSatisfy(r -> assertThat(
+                hub.context().getRouteController().getRouteStatus(r.getRouteId())).isEqualTo(ServiceStatus.Started));
+    }
+
+    static void saveAndAwaitReload(Path file, String text) {
+        double applied = metric("alerthub_routes_reloads_total{outcome=\"applied\",}");
+        save(file, text);
+        await().atMost(Duration.ofSeconds(15)).until(() -> metric("alerthub_routes_reloads_total{outcome=\"applied\",}") > applied);
     }
 
     /** Written elsewhere and moved in, as editors save: the watcher never sees half a file. */
