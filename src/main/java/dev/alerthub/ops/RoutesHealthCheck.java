@@ -44,12 +44,17 @@ public final class RoutesHealthCheck extends AbstractHealthCheck {
             }
         }
         List<String> failed = new java.util.ArrayList<>();
+        boolean starting = false;
         if (context.getRouteController() instanceof SupervisingRouteController src) {
             src.getExhaustedRoutes().forEach(r -> failed.add(r.getRouteId()));
+            // the supervising controller starts routes in the background after the context has started
+            starting = src.isStartingRoutes();
         }
         builder.detail("routes.total", context.getRoutes().size());
         notRunning.forEach((id, status) -> builder.detail("route." + id, status));
-        if (!intakeDown.isEmpty()) {
+        if (starting) {
+            builder.down().message("routes are starting");
+        } else if (!intakeDown.isEmpty()) {
             builder.down().message("HTTP routes not running: " + String.join(", ", intakeDown));
         } else if (!failed.isEmpty()) {
             builder.down().message("routes failed to start: " + String.join(", ", failed));
