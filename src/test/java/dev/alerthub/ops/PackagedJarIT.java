@@ -85,9 +85,11 @@ class PackagedJarIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).isEqualTo(200);
 
-            String metrics = get("http://127.0.0.1:" + mgmt + "/observe/metrics").body();
-            assertThat(metrics).contains("alerthub_webhook_request_seconds_count{source=\"alertmanager\",status=\"200\"} 1")
-                    .contains("alerthub_cluster_leader");
+            // the request is timed when its exchange completes, just after the answer is written
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("http://127.0.0.1:" + mgmt
+                    + "/observe/metrics").body())
+                    .contains("alerthub_webhook_request_seconds_count{source=\"alertmanager\",status=\"200\"} 1")
+                    .contains("alerthub_cluster_leader"));
             HttpResponse<String> jolokia = get("http://127.0.0.1:" + mgmt + "/observe/jolokia/read/"
                     + "org.apache.camel:context=alerthub,type=routes,name=%22intake-alertmanager%22/State");
             assertThat(jolokia.body()).contains("\"value\":\"Started\"").contains("\"status\":200");

@@ -122,8 +122,14 @@ class ValidateCommandTest {
         write("empty.camel.yaml", """
                 # routes for team payments: to do
                 """);
-        // uses a route configuration from the routes folder: valid on its own
+        // uses a route configuration from the routes folder, and a leader-only consumer: valid on its own
         write("good.camel.yaml", """
+                - route:
+                    id: morning-digest
+                    from:
+                      uri: "master:alerthub:quartz:digest?cron=0 0 8 * * ?"
+                      steps:
+                        - to: direct:slack
                 - route:
                     id: team-payments
                     routeConfigurationId: sink-delivery
