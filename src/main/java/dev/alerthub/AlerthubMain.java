@@ -1,5 +1,7 @@
 package dev.alerthub;
 
+import dev.alerthub.ops.OperationsConfiguration;
+import dev.alerthub.ops.validate.ValidateCommand;
 import org.apache.camel.main.Main;
 
 import java.io.IOException;
@@ -30,6 +32,7 @@ public final class AlerthubMain {
                 main.run(rest);
                 System.exit(main.getExitCode());
             }
+            case "validate" -> System.exit(ValidateCommand.run(rest, Map.of(), System.out, System.err));
             case "-h", "--help", "help" -> usage(0);
             default -> {
                 System.err.println("alerthub: unknown command '" + command + "'");
@@ -40,8 +43,10 @@ public final class AlerthubMain {
 
     private static void usage(int code) {
         System.err.println("""
-                usage: java -jar alerthub.jar [run]
+                usage: java -jar alerthub.jar [run | validate [FILE_OR_DIR...]]
                   run        start the hub (default)
+                  validate   check route files (default: the routes and config folders) without starting
+                             anything; prints file:line: message per problem, exit status 1 if any
                 settings: -Dalerthub.config-dir=DIR (default config), -Dalerthub.routes-dir=DIR (default routes),
                           any property as -Dname=value or environment variable (ALERTHUB_SLACK_WEBHOOK_URL=...)""");
         System.exit(code);
@@ -52,6 +57,11 @@ public final class AlerthubMain {
      * them for ports and stores).
      */
     public static Main create(Map<String, String> overrides) {
+        return create(overrides, true);
+    }
+
+    /** With {@code withRoutes} false: the hub's beans and properties without its routes (for validate). */
+    public static Main create(Map<String, String> overrides, boolean withRoutes) {
         Map<String, String> all = new LinkedHashMap<>();
         // camel-main ignores *_PORT environment variables for camel.* options; honour them here.
         env("CAMEL_SERVER_PORT").ifPresent(v -> all.put("camel.server.port", v));
@@ -60,7 +70,9 @@ public final class AlerthubMain {
 
         Path configDir = Path.of(setting(all, "alerthub.config-dir", "config")).toAbsolutePath().normalize();
         Path routesDir = Path.of(setting(all, "alerthub.routes-dir", "routes")).toAbsolutePath().normalize();
-        requireRoutes(routesDir);
+        if (withRoutes) {
+            requireRoutes(routesDir);
+        }
         Path properties = configDir.resolve("application.properties");
         if (!Files.isRegularFile(properties)) {
             System.err.println("alerthub: " + properties + " not found; running on built-in defaults");
@@ -68,9 +80,12 @@ public final class AlerthubMain {
 
         Main main = new Main();
         main.setPropertyPlaceholderLocations(DEFAULTS + ",file:" + properties + ";optional=true");
-        main.configure().withRoutesIncludePattern("file:" + routesDir + "/**/*.camel.yaml");
+        if (withRoutes) {
+            main.configure().withRoutesIncludePattern("file:" + routesDir + "/**/*.camel.yaml");
+        }
         main.configure().addConfiguration(new HubConfiguration());
         main.configure().addConfiguration(new dev.alerthub.remediate.RemediationConfiguration());
+        main.configure().addConfiguration(new OperationsConfiguration());
         all.put("alerthub.config-dir", configDir.toString());
         all.put("alerthub.routes-dir", routesDir.toString());
         all.forEach(main::addOverrideProperty);

@@ -154,7 +154,7 @@ public class Remediation {
         RemediationCase c = exchange.getMessage().getBody(RemediationCase.class);
         store.finish(c, settings.rolloutTimeout(), settings.verifyWindow());
         String outcome = c.outcome() == null ? Outcome.failed("undecided") : c.outcome();
-        metrics.count("alerthub.remediation.actions", "action", c.action() == null ? "unknown" : c.getActionName(),
+        metrics.count("alerthub.actions", "action", c.action() == null ? "unknown" : c.getActionName(),
                 "outcome", Outcome.kind(outcome), "reason", Outcome.reason(outcome));
         String line = "Remediation {} {} {} for {} {}: {}{}";
         Object[] args = {c.id(), c.action() == null ? "?" : c.getActionName(), c.targetName().isEmpty() ? "(no target)"

@@ -139,7 +139,7 @@ class RemediationFlowTest {
         assertThat(pagerDuty.violations()).isEmpty();
         assertThat(slack.violations()).isEmpty();
         String metrics = hub.get(hub.managementUrl("/observe/metrics")).body();
-        assertThat(metrics).contains("alerthub_remediation_actions_total{action=\"rollback\",outcome=\"done\",reason=\"\"}")
+        assertThat(metrics).contains("alerthub_actions_total{action=\"rollback\",outcome=\"done\",reason=\"\"}")
                 .contains("alerthub_remediation_verifications_total{action=\"rollback\",result=\"passed\"}");
     }
 
@@ -183,7 +183,7 @@ class RemediationFlowTest {
         assertThat(remediationMessages()).anyMatch(m -> m.equals("[remediation] reboot shop/checkout: skipped:unknown-action for A1"))
                 .anyMatch(m -> m.equals("[remediation] restart (invalid target): skipped:invalid-namespace for A2"));
         String metrics = hub.get(hub.managementUrl("/observe/metrics")).body();
-        assertThat(metrics).contains("alerthub_remediation_actions_total{action=\"scale\",outcome=\"skipped\",reason=\"replicas-above-max\"}");
+        assertThat(metrics).contains("alerthub_actions_total{action=\"scale\",outcome=\"skipped\",reason=\"replicas-above-max\"}");
     }
 
     @Test

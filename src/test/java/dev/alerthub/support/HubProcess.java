@@ -18,18 +18,22 @@ import java.util.Map;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged hub, {@code java -jar target/alerthub.jar}, in its own process started from a temp
- * working directory (as a user would run it), with its output in a log file. Used by *IT tests,
- * which failsafe runs after the jar is built.
+ * The hub in a JVM of its own, started from a temp working directory (as a user would run it), with
+ * its output in a log file. Two ways: the packaged {@code java -jar target/alerthub.jar}
+ * ({@link #builder()}, for *IT tests that failsafe runs after the jar is built), or
+ * {@code java -cp <test classpath> dev.alerthub.AlerthubMain} ({@link #start(String, Path, Map)}, for
+ * what only separate processes show in the ordinary test phase: replicas, a killed leader).
  */
 public final class HubProcess implements AutoCloseable {
+    private final String name;
     private final Process process;
     private final Path log;
     private final int port;
     private final int managementPort;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private HubProcess(Process process, Path log, int port, int managementPort) {
+    private HubProcess(String name, Process process, Path log, int port, int managementPort) {
+        this.name = name;
         this.process = process;
         this.log = log;
         this.port = port;
@@ -49,9 +53,18 @@ public final class HubProcess implements AutoCloseable {
         return new Builder();
     }
 
+    /** Starts a hub from the test classpath with these properties (as -D options); does not wait. */
+    public static HubProcess start(String name, Path workDir, Map<String, String> properties) {
+        Builder b = builder().name(name).workDir(workDir).fromClasspath();
+        properties.forEach(b::property);
+        return b.start();
+    }
+
     public static final class Builder {
         private final Map<String, String> props = new LinkedHashMap<>();
         private final Map<String, String> env = new LinkedHashMap<>();
+        private String name = "hub";
+        private boolean classpath;
         private Path workDir;
         private Integer port;
         private Integer managementPort;
@@ -63,6 +76,17 @@ public final class HubProcess implements AutoCloseable {
 
         public Builder env(String k, String v) {
             env.put(k, v);
+            return this;
+        }
+
+        public Builder name(String n) {
+            this.name = n;
+            return this;
+        }
+
+        /** Run dev.alerthub.AlerthubMain from the test classpath instead of the packaged jar. */
+        public Builder fromClasspath() {
+            this.classpath = true;
             return this;
         }
 
@@ -94,6 +118,9 @@ public final class HubProcess implements AutoCloseable {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
                 cmd.add("-Xmx256m");
+                if (classpath) {
+                    cmd.add("-XX:TieredStopAtLevel=1");
+                }
                 cmd.add("-Dalerthub.config-dir=" + TestHub.PROJECT.resolve("config"));
                 cmd.add("-Dalerthub.routes-dir=" + TestHub.PROJECT.resolve("routes"));
                 cmd.add("-Dcamel.server.host=127.0.0.1");
@@ -104,14 +131,21 @@ public final class HubProcess implements AutoCloseable {
                 if (!env.containsKey("CAMEL_MANAGEMENT_PORT")) {
                     cmd.add("-Dcamel.management.port=" + m);
                 }
+                cmd.add("-Dalerthub.public-url=http://alerthub.test:8080");
                 props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-                cmd.add("-jar");
-                cmd.add(jar().toString());
-                Path log = dir.resolve("hub-" + System.nanoTime() + ".log");
+                if (classpath) {
+                    cmd.add("-cp");
+                    cmd.add(System.getProperty("java.class.path"));
+                    cmd.add("dev.alerthub.AlerthubMain");
+                } else {
+                    cmd.add("-jar");
+                    cmd.add(jar().toString());
+                }
+                Path log = dir.resolve(name + "-" + System.nanoTime() + ".log");
                 ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                         .redirectErrorStream(true).redirectOutput(log.toFile());
                 pb.environment().putAll(env);
-                return new HubProcess(pb.start(), log, p, m);
+                return new HubProcess(name, pb.start(), log, p, m);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -122,7 +156,7 @@ public final class HubProcess implements AutoCloseable {
     public HubProcess awaitReady(Duration within) {
         await().atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {
-                throw new AssertionError("hub exited with " + process.exitValue() + ":\n" + log());
+                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + log());
             }
             try {
                 return get(managementUrl("/observe/health/ready")).statusCode() == 200;
@@ -143,6 +177,24 @@ public final class HubProcess implements AutoCloseable {
 
     public Process process() {
         return process;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** A value from /observe/metrics, or -1 when the series is absent or the hub does not answer. */
+    public double metric(String series) {
+        try {
+            return get(managementUrl("/observe/metrics")).body().lines().filter(l -> l.startsWith(series + " "))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     public String log() {

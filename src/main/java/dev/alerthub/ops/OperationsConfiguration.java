@@ -1,0 +1,75 @@
+package dev.alerthub.ops;
+
+import dev.alerthub.Props;
+import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.store.Database;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Running the hub: safe route reload, health checks, the operational metrics, and leader election
+ * for leader-only routes. Depends on the beans HubConfiguration binds (metrics, database).
+ */
+public class OperationsConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(OperationsConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Props p = new Props(context.getPropertiesComponent());
+        Registry registry = context.getRegistry();
+        HubMetrics metrics = registry.lookupByNameAndType("metrics", HubMetrics.class);
+        Database db = registry.lookupByNameAndType("database", Database.class);
+
+        // health: readiness = store + routes (+ Camel's context check); Prometheus only as a detail
+        registry.bind("storeHealthCheck", new StoreHealthCheck(db));
+        registry.bind("routesHealthCheck", new RoutesHealthCheck());
+        registry.bind("prometheusHealthCheck", new PrometheusHealthCheck(p.get("alerthub.prometheus.url",
+                "http://localhost:9090")));
+
+        // metrics beyond what the store and sinks count themselves
+        OutboxStats stats = new OutboxStats(db, Clock.systemUTC());
+        registry.bind("outboxStats", stats);
+        metrics.gauge("alerthub.outbox.oldest.age.seconds",
+                "age of the oldest alert event or delivery not yet finished (0 when none)", stats::oldestAgeSeconds);
+        for (String sink : p.get("alerthub.metrics.sinks", "pagerduty,slack,email").split(",")) {
+            String s = sink.trim();
+            metrics.gauge("alerthub.deliveries.pending", "deliveries stored but not yet accepted by the sink",
+                    () -> stats.pending(s), "sink", s);
+        }
+        context.getManagementStrategy().addEventNotifier(new WebhookTiming(metrics));
+
+        // reload: on by default, routes come from a local folder
+        Path routesDir = Path.of(p.get("alerthub.routes-dir", "routes")).toAbsolutePath().normalize();
+        if (p.getBoolean("alerthub.routes-reload", true)) {
+            context.addService(new SafeRouteReload(routesDir, metrics), true, true);
+        } else {
+            LOG.info("Route reload: off (alerthub.routes-reload=false); route changes need a restart");
+        }
+
+        LeaderElection election = LeaderElection.configure(context, p, defaultLockDir(p));
+        if (election != null) {
+            registry.bind("leaderElection", election);
+            metrics.gauge("alerthub.cluster.leader", "1 on the replica that runs the leader-only routes, else 0",
+                    () -> election.isLeader() ? 1 : 0);
+        }
+    }
+
+    /** Next to an embedded store's files (each test hub has its own); ./data/cluster otherwise. */
+    static String defaultLockDir(Props p) {
+        String url = p.get("alerthub.store.url", "");
+        if (url.startsWith("jdbc:h2:file:")) {
+            String file = url.substring("jdbc:h2:file:".length()).split(";", 2)[0];
+            Path parent = Path.of(file).toAbsolutePath().normalize().getParent();
+            if (parent != null) {
+                return parent.resolve("cluster").toString();
+            }
+        }
+        return "data/cluster";
+    }
+}
