@@ -266,7 +266,11 @@ class RemediationFlowTest {
                 || a.path("outcome").asText().equals("acting")));
         JsonNode all = actions();
         assertThat(count(all, "done")).as(all.toString()).isEqualTo(1);
-        assertThat(count(all, "skipped:cooldown")).as(all.toString()).isEqualTo(2);
+        // the others are skipped: by the cooldown, or (a rollback planned after the first one landed)
+        // because the Deployment is already at the revision it would roll back to
+        assertThat(StreamSupport.stream(all.spliterator(), false).map(a -> a.path("outcome").asText())
+                .filter(o -> !o.equals("done")))
+                .as(all.toString()).hasSize(2).allMatch(o -> o.equals("skipped:cooldown") || o.equals("skipped:already-at-revision"));
         assertThat(kube.get("shop", "checkout").getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration() + 1);
     }
 

@@ -299,7 +299,7 @@ class DeployManifestsTest {
                 "alerthub_webhook_request_seconds", "alerthub_cluster_leader", "alerthub_routes_reloads");
         // ... and by the probe and remediation capabilities (names to reconcile when they land)
         Set<String> capabilities = Set.of("alerthub_probe_evaluation_seconds", "alerthub_probe_lag_seconds",
-                "alerthub_actions_total");
+                "alerthub_actions");
         assertThat(used).allMatch(n -> hub.contains(n) || capabilities.contains(n));
         assertThat(used).containsAll(hub);
     }
