@@ -70,6 +70,7 @@ public final class AlerthubMain {
         main.setPropertyPlaceholderLocations(DEFAULTS + ",file:" + properties + ";optional=true");
         main.configure().withRoutesIncludePattern("file:" + routesDir + "/**/*.camel.yaml");
         main.configure().addConfiguration(new HubConfiguration());
+        main.configure().addConfiguration(new dev.alerthub.probe.ProbeConfiguration());
         all.put("alerthub.config-dir", configDir.toString());
         all.put("alerthub.routes-dir", routesDir.toString());
         all.forEach(main::addOverrideProperty);
