@@ -206,16 +206,15 @@ public final class ProbeFileCheck {
             for (Node entry : parsed.entries) {
                 Node tr = value(entry, "templatedRoute", "templated-route");
                 if (tr != null) {
-                    checkTemplatedRoute(f, tr, problems, ids, specs);
+                    checkTemplatedRoute(f, line(entry), tr, problems, ids, specs);
                 }
             }
         }
         return problems;
     }
 
-    private void checkTemplatedRoute(Path f, Node tr, List<Problem> problems, Map<String, Problem> ids,
+    private void checkTemplatedRoute(Path f, int at, Node tr, List<Problem> problems, Map<String, Problem> ids,
                                      List<ProbeSpec> specs) {
-        int at = line(tr);
         String ref = scalar(value(tr, "routeTemplateRef", "route-template-ref"));
         if (ref == null) {
             problems.add(new Problem(f, at, "templatedRoute without routeTemplateRef"));
