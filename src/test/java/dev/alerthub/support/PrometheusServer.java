@@ -106,6 +106,13 @@ public final class PrometheusServer implements AutoCloseable {
         }
     }
 
+    /** Waits until Prometheus has scraped something for this query (its first scrapes take a few seconds). */
+    public PrometheusServer awaitData(String promql) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> query(promql).contains("\"metric\""));
+        return this;
+    }
+
     @Override
     public void close() {
         process.destroy();
