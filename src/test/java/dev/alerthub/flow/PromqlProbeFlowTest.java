@@ -8,6 +8,7 @@ import dev.alerthub.support.MetricsExporter;
 import dev.alerthub.support.ProbeRoutes;
 import dev.alerthub.support.PrometheusServer;
 import dev.alerthub.support.SinkStubs;
+import dev.alerthub.support.SlackPosts;
 import dev.alerthub.support.TestHub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -300,16 +301,14 @@ class PromqlProbeFlowTest {
     }
 
     static List<String> slackFor(String alertname) {
-        return slack.accepted().stream().map(HttpStub.Request::body)
-                .filter(b -> json(b).path("text").asText().contains("] " + alertname + " ")
-                        || json(b).path("text").asText().contains("] " + alertname + ":")).toList();
+        return SlackPosts.about(slack, alertname);
     }
 
     static long slackFiring(String alertname) {
-        return slackFor(alertname).stream().filter(b -> json(b).path("text").asText().startsWith("[FIRING]")).count();
+        return SlackPosts.firing(slack, alertname);
     }
 
     static long slackResolved(String alertname) {
-        return slackFor(alertname).stream().filter(b -> json(b).path("text").asText().startsWith("[RESOLVED]")).count();
+        return SlackPosts.resolved(slack, alertname);
     }
 }
