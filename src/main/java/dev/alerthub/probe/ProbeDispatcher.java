@@ -54,9 +54,26 @@ public class ProbeDispatcher {
             LOG.debug("Probe {}: previous evaluation still running; this one is skipped", spec.id());
             return null;
         }
-        Date scheduled = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
         Instant now = clock.instant();
-        return new ProbeRun(spec, scheduled != null ? scheduled.toInstant() : now, now);
+        return new ProbeRun(spec, evaluationTime(exchange, now), now);
+    }
+
+    /**
+     * Quartz' scheduled time, so every evaluation of a probe is exactly one interval apart whatever the
+     * load; except for a catch-up firing (the first one after start-up, whose trigger starts in the
+     * past to set the probe's phase), which is evaluated at the time it really fired.
+     */
+    static Instant evaluationTime(Exchange exchange, Instant now) {
+        Date scheduled = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
+        Date fired = exchange.getMessage().getHeader("fireTime", Date.class);
+        if (scheduled == null) {
+            return fired != null ? fired.toInstant() : now;
+        }
+        boolean first = exchange.getMessage().getHeader("previousFireTime") == null;
+        if (first && fired != null) {
+            return fired.toInstant();
+        }
+        return scheduled.toInstant();
     }
 
     /** The hand-off queue was full: the evaluation is lost, and said so. */

@@ -20,6 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class ProbeRegistry implements ModelLifecycleStrategy {
     static final String EVERY_MILLIS = "everyMillis";
+    static final String START_DELAY = "startDelayMillis";
+    /** Quartz treats a start further in the past than its misfire threshold (60 s) as a misfire. */
+    private static final long MAX_PHASE = 55_000;
 
     private final CamelContext context;
     private final ProbeDataSources dataSources;
@@ -61,7 +64,7 @@ public class ProbeRegistry implements ModelLifecycleStrategy {
         params.forEach((k, v) -> {
             // Camel adds a dashed twin of every defaulted parameter (noData and no-data): keep one spelling
             String name = k.contains("-") ? dashToCamel(k) : k;
-            if (!name.equals(EVERY_MILLIS) && v != null && (name.equals(k) || !params.containsKey(name))) {
+            if (!name.equals(EVERY_MILLIS) && !name.equals(START_DELAY) && v != null && (name.equals(k) || !params.containsKey(name))) {
                 given.put(name, ProbeSpec.TEMPLATED.contains(name) ? v.toString() : resolve(name, v.toString(), params));
             }
         });
@@ -82,6 +85,7 @@ public class ProbeRegistry implements ModelLifecycleStrategy {
         if (spec.schedule().every() != null) {
             params.put(EVERY_MILLIS, String.valueOf(spec.schedule().every().toMillis()));
         }
+        params.put(START_DELAY, String.valueOf(startDelay(spec)));
         if (spec.enabled() && spec.kind() == ProbeKind.SQL) {
             try {
                 dataSources.require(spec.datasource());
@@ -91,6 +95,22 @@ public class ProbeRegistry implements ModelLifecycleStrategy {
         }
         byRoute.put(routeId, spec);
         routeOfProbe.put(spec.id(), routeId);
+    }
+
+    /**
+     * Always in the past (Quartz may fire a few ms early, and Camel skips a firing before its trigger's
+     * start time); for an interval, further back by a phase taken from the id, so the probe fires at
+     * start-up and then at its own offset within the interval.
+     */
+    static long startDelay(ProbeSpec spec) {
+        long phase = 0;
+        if (spec.schedule().every() != null) {
+            long range = Math.min(spec.schedule().every().toMillis(), MAX_PHASE);
+            long hash = java.util.UUID.nameUUIDFromBytes(spec.id().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .getMostSignificantBits();
+            phase = Math.floorMod(hash, range);
+        }
+        return -1000 - phase;
     }
 
     static String dashToCamel(String name) {
