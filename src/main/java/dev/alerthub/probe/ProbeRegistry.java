@@ -99,8 +99,8 @@ public class ProbeRegistry implements ModelLifecycleStrategy {
 
     /**
      * Always in the past (Quartz may fire a few ms early, and Camel skips a firing before its trigger's
-     * start time); for an interval, further back by a phase taken from the id, so the probe fires at
-     * start-up and then at its own offset within the interval.
+     * start time); for an interval, further back by a phase taken from the id, so each probe fires at
+     * its own offset within the interval.
      */
     static long startDelay(ProbeSpec spec) {
         long phase = 0;
