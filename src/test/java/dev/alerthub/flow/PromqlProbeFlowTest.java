@@ -75,10 +75,14 @@ class PromqlProbeFlowTest {
                 .property("alerthub.probes.crash-loop.selector", "namespace=\"shop\"")
                 .property("alerthub.probes.error-rate.enabled", "true")
                 .property("alerthub.probes.error-rate.every", "1s")
-                .property("alerthub.probes.error-rate.window", "10s")
+                .property("alerthub.probes.error-rate.window", "5s")
+                .property("alerthub.probes.error-rate.for", "2s")
+                .property("alerthub.probes.error-rate.selector", "namespace=\"shop\"")
                 .property("alerthub.probes.latency-p95.enabled", "true")
                 .property("alerthub.probes.latency-p95.every", "1s")
-                .property("alerthub.probes.latency-p95.window", "10s")
+                .property("alerthub.probes.latency-p95.window", "5s")
+                .property("alerthub.probes.latency-p95.for", "2s")
+                .property("alerthub.probes.latency-p95.selector", "namespace=\"shop\"")
                 .property("alerthub.probes.canary-error-rate.enabled", "true")
                 .property("alerthub.probes.canary-error-rate.every", "1s")
                 .property("alerthub.probes.canary-error-rate.window", "10s")
@@ -208,6 +212,37 @@ class PromqlProbeFlowTest {
             assertThat(p.path("lastEvaluatedAt").isNull()).as(id + " evaluated").isFalse();
             assertThat(p.path("lastError").isNull()).as(id + ": " + p.path("lastError").asText()).isTrue();
         }
+    }
+
+    @Test
+    void theShippedErrorRateAndLatencyProbesRollBackFromCountersAndHistograms() {
+        Map<String, String> ok = Map.of("namespace", "shop", "deployment", "checkout", "code", "200");
+        Map<String, String> failed = Map.of("namespace", "shop", "deployment", "checkout", "code", "500");
+        Map<String, String> latency = Map.of("namespace", "shop", "deployment", "checkout");
+        long[] served = {0};
+        // the exporter's counters and histogram grow as an instrumented service's would: 10 % errors,
+        // every request taking 0.8 s
+        java.util.concurrent.ScheduledExecutorService traffic = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        traffic.scheduleAtFixedRate(() -> {
+            served[0] += 10;
+            exporter.set("http_requests_total", ok, served[0] * 0.9);
+            exporter.set("http_requests_total", failed, served[0] * 0.1);
+            exporter.histogram("http_request_duration_seconds", latency,
+                    Map.of(0.1, 0L, 0.5, 0L, 1.0, served[0]), served[0] * 0.8);
+        }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> triggers("HighErrorRate").size() == 1
+                    && triggers("HighLatencyP95").size() == 1);
+        } finally {
+            traffic.shutdownNow();
+        }
+        JsonNode errors = triggers("HighErrorRate").get(0);
+        assertThat(errors.at("/payload/summary").asText()).contains("Error rate 10% on shop/checkout");
+        assertThat(errors.at("/payload/custom_details/labels").toString())
+                .contains("\"action\":\"rollback\"", "\"deployment\":\"checkout\"", "\"namespace\":\"shop\"");
+        JsonNode slow = triggers("HighLatencyP95").get(0);
+        assertThat(slow.at("/payload/summary").asText()).matches(".*P95 latency 9\\d\\dms on shop/checkout.*");
+        assertThat(slow.at("/payload/custom_details/labels/action").asText()).isEqualTo("rollback");
     }
 
     @Test
