@@ -29,6 +29,8 @@ public class ProbeDispatcher {
     private final HubMetrics metrics;
     private final Clock clock;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, Instant> lastErrorLogged = new ConcurrentHashMap<>();
+    private static final Duration ERROR_LOG_INTERVAL = Duration.ofMinutes(1);
 
     public ProbeDispatcher(ProbeRegistry probes, Registry registry, HubMetrics metrics, Clock clock) {
         this.probes = probes;
@@ -115,7 +117,10 @@ public class ProbeDispatcher {
         }
     }
 
-    /** The evaluation itself broke (the state store is down): logged once per probe and failure, counted. */
+    /**
+     * The evaluation itself broke (the state store is down): counted every time, logged at most once a
+     * minute per probe, or 1,000 probes would write 67 warnings a second about the same outage.
+     */
     public void error(Exchange exchange) {
         ProbeRun run = exchange.getProperty(ProbeRun.PROPERTY, ProbeRun.class);
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -123,7 +128,13 @@ public class ProbeDispatcher {
         if (run != null) {
             outcome(run.spec(), "error");
         }
-        LOG.warn("Probe {}: evaluation not completed: {}", id, t == null ? "unknown error" : t.getMessage());
+        Instant now = clock.instant();
+        Instant last = lastErrorLogged.get(id);
+        if (last == null || Duration.between(last, now).compareTo(ERROR_LOG_INTERVAL) >= 0) {
+            lastErrorLogged.put(id, now);
+            LOG.warn("Probe {}: evaluation not completed (next evaluation retries from the stored state): {}", id,
+                    t == null ? "unknown error" : t.getMessage());
+        }
     }
 
     void outcome(ProbeSpec spec, String outcome) {

@@ -93,6 +93,10 @@ public class ProbeRegistry implements ModelLifecycleStrategy {
                 throw new IllegalArgumentException("probe '" + spec.id() + "': " + e.getMessage(), e);
             }
         }
+        register(routeId, spec);
+    }
+
+    void register(String routeId, ProbeSpec spec) {
         byRoute.put(routeId, spec);
         routeOfProbe.put(spec.id(), routeId);
     }
