@@ -65,7 +65,8 @@ public class ProbeConfiguration implements CamelConfiguration {
         registry.bind("probeEvaluator", new ProbeEvaluator(states, board, dispatcher, graph));
         registry.bind("probeQuery", new PrometheusQuery(timeout, prometheus));
         registry.bind("probeSql", new SqlQuery(timeout));
-        registry.bind("probesApi", new ProbesApi(probes, states, board));
+        List<ProbeSpec> disabledProbes = declared.stream().filter(s -> !s.enabled()).toList();
+        registry.bind("probesApi", new ProbesApi(probes, states, board, disabledProbes));
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(new ProbeHealthCheck(probes, board));
@@ -78,7 +79,7 @@ public class ProbeConfiguration implements CamelConfiguration {
         metrics.gauge("alerthub.probe.instances", "probe alert instances firing",
                 () -> states.count(InstanceState.State.FIRING), "state", "firing");
 
-        List<String> disabled = declared.stream().filter(s -> !s.enabled()).map(ProbeSpec::id).sorted().toList();
+        List<String> disabled = disabledProbes.stream().map(ProbeSpec::id).sorted().toList();
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {

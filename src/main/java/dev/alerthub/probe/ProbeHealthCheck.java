@@ -36,8 +36,8 @@ public class ProbeHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Map<String, ProbeStatusBoard.Status> failing = board.failing();
-        int enabled = probes.enabled().size();
-        builder.detail("probes.enabled", enabled);
+        int enabled = probes.all().size();
+        builder.detail("probes.live", enabled);
         builder.detail("probes.failing", failing.size());
         int listed = 0;
         for (Map.Entry<String, ProbeStatusBoard.Status> e : failing.entrySet()) {

@@ -5,7 +5,6 @@ import org.apache.camel.model.ModelLifecycleStrategy;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Turns each route Camel creates from a probe template into a {@link ProbeSpec}, as the route is
  * added (at start-up and on a route reload): the template's parameters are the probe. It also gives
- * the route the id {@code probe-<id>} (unless the file names one) and derives the Quartz interval
- * in milliseconds from {@code every}, which Quartz cannot read as "15s".
+ * the route the id {@code probe-<id>} (unless the file names one), derives the Quartz interval in
+ * milliseconds from {@code every} (Quartz cannot read "15s") and the probe's phase. A probe with
+ * {@code enabled: false} never gets here: the template's precondition leaves its route out.
  */
 public class ProbeRegistry implements ModelLifecycleStrategy {
     static final String EVERY_MILLIS = "everyMillis";
@@ -39,7 +39,7 @@ public class ProbeRegistry implements ModelLifecycleStrategy {
         return routeId == null ? null : byRoute.get(routeId);
     }
 
-    /** Every probe, by id. */
+    /** Every loaded (enabled) probe, by id. */
     public List<ProbeSpec> all() {
         return byRoute.values().stream().sorted(Comparator.comparing(ProbeSpec::id)).toList();
     }
@@ -154,9 +154,5 @@ public class ProbeRegistry implements ModelLifecycleStrategy {
     @Override
     public void onRemoveRouteTemplateDefinition(RouteTemplateDefinition template) {
         // the routes made from it are removed one by one
-    }
-
-    public Collection<ProbeSpec> enabled() {
-        return all().stream().filter(ProbeSpec::enabled).toList();
     }
 }

@@ -10,27 +10,33 @@ import java.util.Map;
 
 /**
  * GET /api/probes: every probe, its last evaluation, and its pending and firing instances (pending
- * instances are never sent anywhere, so this is the place to see a {@code for} running).
+ * instances are never sent anywhere, so this is the place to see a {@code for} running). Disabled
+ * probes (as found in the probe files at start-up) are listed with {@code enabled: false}.
  */
 public class ProbesApi {
     private final ProbeRegistry probes;
     private final ProbeStates states;
     private final ProbeStatusBoard board;
+    private final List<ProbeSpec> disabled;
 
-    public ProbesApi(ProbeRegistry probes, ProbeStates states, ProbeStatusBoard board) {
+    public ProbesApi(ProbeRegistry probes, ProbeStates states, ProbeStatusBoard board, List<ProbeSpec> disabled) {
         this.probes = probes;
         this.states = states;
         this.board = board;
+        this.disabled = List.copyOf(disabled);
     }
 
     public void list(Exchange exchange) {
         Map<String, List<InstanceState>> instances = states.all();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (ProbeSpec spec : probes.all()) {
+        List<ProbeSpec> all = new ArrayList<>(probes.all());
+        disabled.stream().filter(d -> probes.routeId(d.id()) == null).forEach(all::add);
+        all.sort(java.util.Comparator.comparing(ProbeSpec::id));
+        for (ProbeSpec spec : all) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("id", spec.id());
             p.put("kind", ProbeDispatcher.kind(spec));
-            p.put("enabled", spec.enabled());
+            p.put("enabled", probes.routeId(spec.id()) != null);
             p.put("schedule", spec.schedule().describe());
             p.put("alertname", spec.alertname());
             p.put("severity", spec.severity().wire());

@@ -207,8 +207,10 @@ class PromqlProbeFlowTest {
                 .contains("\"action\":\"rollback\"", "\"deployment\":\"cart\"", "\"namespace\":\"shop\"");
         assertThat(page.at("/payload/summary").asText()).contains("Pods of shop/cart are crash-looping");
 
+        assertThat(probe("data-freshness").path("enabled").asBoolean()).as("listed, switched off").isFalse();
         for (String id : List.of("error-rate", "latency-p95", "canary-error-rate", "no-available-replicas", "crash-loop")) {
             JsonNode p = probe(id);
+            assertThat(p.path("enabled").asBoolean()).isTrue();
             assertThat(p.path("lastEvaluatedAt").isNull()).as(id + " evaluated").isFalse();
             assertThat(p.path("lastError").isNull()).as(id + ": " + p.path("lastError").asText()).isTrue();
         }
