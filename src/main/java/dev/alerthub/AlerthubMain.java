@@ -19,6 +19,8 @@ import java.util.stream.Stream;
  */
 public final class AlerthubMain {
     public static final String DEFAULTS = "classpath:alerthub-defaults.properties";
+    /** Set by {@link #create}: false when the hub is built without its routes (validate). */
+    public static final String ROUTES_LOADED = "alerthub.internal.routes-loaded";
 
     private AlerthubMain() {
     }
@@ -86,8 +88,11 @@ public final class AlerthubMain {
         main.configure().addConfiguration(new HubConfiguration());
         main.configure().addConfiguration(new dev.alerthub.remediate.RemediationConfiguration());
         main.configure().addConfiguration(new OperationsConfiguration());
+        main.configure().addConfiguration(new dev.alerthub.probe.ProbeConfiguration());
         all.put("alerthub.config-dir", configDir.toString());
         all.put("alerthub.routes-dir", routesDir.toString());
+        // beans that check route files at start-up leave that to validate when no routes are loaded
+        all.put(ROUTES_LOADED, String.valueOf(withRoutes));
         all.forEach(main::addOverrideProperty);
         return main;
     }

@@ -298,8 +298,8 @@ class DeployManifestsTest {
                 "alerthub_outbox_oldest_age_seconds", "alerthub_deliveries_pending", "alerthub_dead_letters",
                 "alerthub_webhook_request_seconds", "alerthub_cluster_leader", "alerthub_routes_reloads");
         // ... and by the probe and remediation capabilities (names to reconcile when they land)
-        Set<String> capabilities = Set.of("alerthub_probe_evaluation_seconds", "alerthub_probe_lag_seconds",
-                "alerthub_actions");
+        Set<String> capabilities = Set.of("alerthub_probe_evaluation_duration_seconds",
+                "alerthub_probe_evaluation_lag_seconds", "alerthub_actions");
         assertThat(used).allMatch(n -> hub.contains(n) || capabilities.contains(n));
         assertThat(used).containsAll(hub);
     }

@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -161,7 +162,12 @@ public final class RouteValidator {
                 ctx.stop();
             }
         }
-        return problems.stream()
+        // several checks may see the same mistake (a misspelt template parameter): one line each
+        Map<String, Problem> first = new java.util.LinkedHashMap<>();
+        for (Problem p : problems) {
+            first.putIfAbsent(p.file() + ":" + p.line(), p);
+        }
+        return first.values().stream()
                 .sorted(Comparator.comparing((Problem p) -> p.file().toString()).thenComparingInt(Problem::line))
                 .toList();
     }

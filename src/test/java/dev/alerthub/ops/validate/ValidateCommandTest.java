@@ -184,6 +184,39 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aProbeWithAMisspeltOrBadParameterIsReportedWithFileAndLine() throws Exception {
+        Path probes = Files.createDirectories(dir.resolve("probes"));
+        String probe = """
+                - templatedRoute:
+                    routeTemplateRef: promql-probe
+                    parameters:
+                      - name: id
+                        value: %s
+                      - name: every
+                        value: 15s
+                      - name: query
+                        value: sum(rate(http_requests_total{code=~"5.."}[5m]))
+                      - name: op
+                        value: ">"
+                      - name: %s
+                        value: "0.05"
+                      - name: severity
+                        value: %s
+                """;
+        Path misspelt = probes.resolve("misspelt.camel.yaml");
+        Files.writeString(misspelt, probe.formatted("checkout-errors", "treshold", "critical"));
+        Path badValue = probes.resolve("bad-value.camel.yaml");
+        Files.writeString(badValue, probe.formatted("cart-errors", "threshold", "urgent"));
+
+        Run run = validate(probes.toString());
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).anySatisfy(l -> assertThat(l).startsWith(misspelt + ":12: ").contains("'treshold'")
+                .contains("did you mean 'threshold'"));
+        assertThat(run.out()).anySatisfy(l -> assertThat(l).startsWith(badValue + ":").contains("'urgent'")
+                .contains("critical, warning or info"));
+    }
+
+    @Test
     void aMissingFileIsAProblem() {
         Run run = validate(dir.resolve("nope.camel.yaml").toString());
         assertThat(run.out()).containsExactly(dir.resolve("nope.camel.yaml") + ":0: no such file or folder");

@@ -1,0 +1,72 @@
+package dev.alerthub.probe;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The bean around the PromQL probe's HTTP call (routes/probes/evaluation.camel.yaml, route
+ * probe-promql): builds the query string, reads the answer, and turns "could not reach Prometheus"
+ * into a failed result. The query text comes from the probe file only; nothing from an alert is
+ * ever put into it.
+ */
+public class PrometheusQuery {
+    private final Duration timeout;
+    private final String prometheusUrl;
+
+    public PrometheusQuery(Duration timeout, String prometheusUrl) {
+        this.timeout = timeout;
+        this.prometheusUrl = prometheusUrl;
+    }
+
+    /** Leaves a bodiless GET with {@code query}, {@code time} and {@code timeout} URL-encoded. */
+    public void request(Exchange exchange) {
+        ProbeRun run = exchange.getProperty(ProbeRun.PROPERTY, ProbeRun.class);
+        Message m = exchange.getMessage();
+        m.setHeader(Exchange.HTTP_METHOD, "GET");
+        m.setHeader(Exchange.HTTP_QUERY, queryString(run.spec().query(), run.at().toEpochMilli(), timeout));
+        m.setBody(null);
+    }
+
+    static String queryString(String query, long atMillis, Duration timeout) {
+        return "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                + "&time=" + String.format(java.util.Locale.ROOT, "%d.%03d", atMillis / 1000, atMillis % 1000)
+                + "&timeout=" + Math.max(1, timeout.toMillis()) + "ms";
+    }
+
+    /** Any HTTP answer (the route does not throw on 4xx/5xx: Prometheus explains its errors in JSON). */
+    public ProbeResult response(Exchange exchange) {
+        Message m = exchange.getMessage();
+        Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String body = m.getBody(String.class);
+        m.removeHeaders("*");
+        return PrometheusResponse.parse(status == null ? 0 : status, body);
+    }
+
+    /** The request never got an answer: connection refused, timeout, DNS. */
+    public ProbeResult unreachable(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.getMessage().removeHeaders("*");
+        return ProbeResult.failed("Prometheus at " + redact(prometheusUrl) + " is unreachable: " + describe(t));
+    }
+
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "unknown error";
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage() == null ? root.getClass().getSimpleName()
+                : root.getClass().getSimpleName() + ": " + root.getMessage();
+        return redact(msg);
+    }
+
+    static String redact(String s) {
+        return s == null ? "" : s.replaceAll("//[^/@\\s]*@", "//***@");
+    }
+}
