@@ -29,6 +29,7 @@ import static org.awaitility.Awaitility.await;
 class JmxRouteManagementTest {
     static HttpStub pagerDuty;
     static HttpStub slack;
+    static HttpStub prometheus;
     static TestHub hub;
     static MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
 
@@ -36,14 +37,20 @@ class JmxRouteManagementTest {
     static void start() {
         pagerDuty = SinkStubs.pagerDuty();
         slack = SinkStubs.slack();
+        prometheus = new HttpStub(HttpStub.Response.of(200, Fixtures.text("prometheus/query-empty.json")), null);
         hub = TestHub.builder().pagerDuty(pagerDuty).slack(slack)
                 .property("camel.management.jolokia-enabled", "true")
+                // one shipped probe switched on, evaluated every second against a stand-in Prometheus
+                .property("alerthub.prometheus.url", prometheus.url(""))
+                .property("alerthub.probes.no-available-replicas.enabled", "true")
+                .property("alerthub.probes.no-available-replicas.every", "1s")
                 .start();
     }
 
     @AfterAll
     static void stop() {
         hub.close();
+        prometheus.close();
         pagerDuty.close();
         slack.close();
     }
@@ -86,8 +93,23 @@ class JmxRouteManagementTest {
     }
 
     @Test
+    void aProbeRouteCanBeSuspendedAndResumed() throws Exception {
+        ObjectName probe = route("probe-no-available-replicas");
+        await().atMost(Duration.ofSeconds(10)).until(() -> prometheus.requests().size() >= 1);
+        jmx.invoke(probe, "suspend", null, null);
+        assertThat(jmx.getAttribute(probe, "State")).isEqualTo("Suspended");
+        int queriesWhenSuspended = prometheus.requests().size();
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+                .until(() -> prometheus.requests().size() <= queriesWhenSuspended + 1);
+
+        jmx.invoke(probe, "resume", null, null);
+        assertThat(jmx.getAttribute(probe, "State")).isEqualTo("Started");
+        await().atMost(Duration.ofSeconds(10)).until(() -> prometheus.requests().size() > queriesWhenSuspended + 1);
+    }
+
+    @Test
     void aScheduledRouteCanBeSuspendedAndResumed() throws Exception {
-        // outbox-recovery runs every 200 ms in tests; after the merge the same holds for probe routes
+        // outbox-recovery runs every 200 ms in tests
         ObjectName recovery = route("outbox-recovery");
         jmx.invoke(recovery, "suspend", null, null);
         assertThat(jmx.getAttribute(recovery, "State")).isEqualTo("Suspended");

@@ -38,6 +38,7 @@ class TwoReplicasTest {
     static PostgresSchema schema;
     static HttpStub pagerDuty;
     static HttpStub leaderWork;
+    static HttpStub prometheus;
     static HubProcess a;
     static HubProcess b;
 
@@ -46,6 +47,7 @@ class TwoReplicasTest {
         schema = PostgresSchema.create("ops_replicas");
         pagerDuty = SinkStubs.pagerDuty();
         leaderWork = new HttpStub(HttpStub.Response.of(200, "ok"), null);
+        prometheus = new HttpStub(HttpStub.Response.of(200, Fixtures.text("prometheus/query-vector.json")), null);
         Path routes = work.resolve("routes");
         try (Stream<Path> files = Files.walk(TestHub.PROJECT.resolve("routes"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
@@ -65,6 +67,24 @@ class TwoReplicasTest {
                             constant: "{{alerthub.cluster.member}}"
                         - to: "{{test.leader-work-url}}"
                 """);
+        // a real probe, evaluated every second: only the leader may evaluate it
+        Files.writeString(routes.resolve("probes/replica-probe.camel.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: promql-probe
+                    parameters:
+                      - name: id
+                        value: replica-probe
+                      - name: every
+                        value: 1s
+                      - name: query
+                        value: up
+                      - name: op
+                        value: "<"
+                      - name: threshold
+                        value: "0"
+                      - name: severity
+                        value: info
+                """);
         Map<String, String> common = Map.of(
                 "alerthub.routes-dir", routes.toString(),
                 "alerthub.store.url", schema.url(),
@@ -72,7 +92,8 @@ class TwoReplicasTest {
                 "alerthub.pagerduty.url", pagerDuty.url("/v2/enqueue"),
                 "alerthub.pagerduty.routing-key", "test-routing-key-0123456789abcdef",
                 "alerthub.cluster.lock-dir", work.resolve("cluster").toString(),
-                "test.leader-work-url", leaderWork.url("/leader-work"));
+                "test.leader-work-url", leaderWork.url("/leader-work"),
+                "alerthub.prometheus.url", prometheus.url(""));
         a = HubProcess.start("hub-a", work, with(common, "alerthub.cluster.member", "hub-a"));
         b = HubProcess.start("hub-b", work, with(common, "alerthub.cluster.member", "hub-b"));
         a.awaitReady(Duration.ofSeconds(90));
@@ -97,7 +118,15 @@ class TwoReplicasTest {
         }
         pagerDuty.close();
         leaderWork.close();
+        prometheus.close();
         schema.close();
+    }
+
+    static final String EVALUATED = "alerthub_probe_evaluations_total{kind=\"promql\",outcome=\"ok\"}";
+    static final String STANDBY = "alerthub_probe_evaluations_total{kind=\"promql\",outcome=\"standby\"}";
+
+    static double evaluated(HubProcess hub) {
+        return hub.metric(EVALUATED);
     }
 
     @Test
@@ -130,14 +159,17 @@ class TwoReplicasTest {
 
     @Test
     @Order(2) // kills a replica
-    void whenTheLeaderDiesTheOtherReplicaTakesOverTheLeaderOnlyWorkWithin15Seconds() {
+    void whenTheLeaderDiesTheOtherReplicaTakesOverTheLeaderOnlyWorkAndTheProbesWithin15Seconds() {
         await().atMost(Duration.ofSeconds(20)).until(() -> a.metric("alerthub_cluster_leader") + b.metric("alerthub_cluster_leader") == 1
                 && !leaderWork.requests().isEmpty());
         HubProcess leader = a.metric("alerthub_cluster_leader") == 1 ? a : b;
         HubProcess follower = leader == a ? b : a;
-        // only the leader does the work
+        // only the leader does the work: the test route, and the probes
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> leaderWork.requests().stream()
                 .allMatch(r -> r.body().equals(leader.name())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> evaluated(leader) > 0);
+        assertThat(evaluated(follower)).as("a follower evaluates no probe").isLessThanOrEqualTo(0);
+        assertThat(follower.metric(STANDBY)).as("it stands by at every firing").isGreaterThan(0);
 
         leader.kill();
         Instant killed = Instant.now();
@@ -146,6 +178,7 @@ class TwoReplicasTest {
         Duration takeover = Duration.between(killed, Instant.now());
         assertThat(takeover).isLessThan(Duration.ofSeconds(15));
         assertThat(follower.metric("alerthub_cluster_leader")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(15).minus(takeover)).until(() -> evaluated(follower) > 0);
         System.out.println("leader " + leader.name() + " killed; " + follower.name() + " took over in " + takeover.toMillis() + " ms");
     }
 }
