@@ -59,9 +59,13 @@ public final class Database implements AutoCloseable {
     /**
      * H2 keeps commits in memory for WRITE_DELAY (500 ms by default): a killed process would lose
      * alerts it already acknowledged. The hub answers 200 only after commit, so commits must be on disk.
+     * And H2 closes the database from its own JVM shutdown hook, under the feet of the exchanges Camel
+     * is still finishing during a graceful stop: the hub closes it itself, last.
      */
     static String durableH2(String url) {
-        return url.toUpperCase().contains("WRITE_DELAY") ? url : url + ";WRITE_DELAY=0";
+        String upper = url.toUpperCase();
+        String out = upper.contains("WRITE_DELAY") ? url : url + ";WRITE_DELAY=0";
+        return upper.contains("DB_CLOSE_ON_EXIT") ? out : out + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     static String redact(String url) {
