@@ -160,7 +160,11 @@ public class AlertStore implements AutoCloseable {
             batch.add(first);
             pending.drainTo(batch, MAX_REQUESTS_PER_BATCH - 1);
             try {
+                long t0 = System.nanoTime();
                 List<List<Long>> ids = db.inTransaction(c -> writeBatch(c, batch));
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("Committed {} request(s) in {} us", batch.size(), (System.nanoTime() - t0) / 1000);
+                }
                 for (int i = 0; i < batch.size(); i++) {
                     for (Alert a : batch.get(i).alerts()) {
                         stored.put(a.fingerprint(), stateKey(a));

@@ -91,25 +91,18 @@ enum Dialect {
     Map<AlertStore.Row, Long> insertEvents(Connection c, List<AlertStore.Row> rows, Instant now) throws SQLException {
         Map<AlertStore.Row, Long> created = new IdentityHashMap<>();
         if (this == POSTGRESQL) {
-            for (List<AlertStore.Row> chunk : chunks(rows)) {
-                // the ordinal keeps ids in arrival order, so a trigger is routed before its resolve
-                String sql = "INSERT INTO alert_events (fingerprint, status, starts_at, body, state, created_at)"
-                        + " SELECT v.fingerprint, v.status, v.starts_at, v.body, 'PENDING', v.created_at FROM (VALUES "
-                        + String.join(",", Collections.nCopies(chunk.size(),
-                        "(CAST(? AS INT), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS TIMESTAMPTZ), CAST(? AS VARCHAR),"
-                                + " CAST(? AS TIMESTAMPTZ))"))
-                        + ") AS v (ord, fingerprint, status, starts_at, body, created_at)"
-                        + " WHERE NOT (v.status = 'firing' AND EXISTS (SELECT 1 FROM alert_events r"
-                        + " WHERE r.fingerprint = v.fingerprint AND r.starts_at = v.starts_at AND r.status = 'resolved'))"
-                        + " ORDER BY v.ord"
+            List<AlertStore.Row> fresh = withoutLateFiring(c, rows);
+            for (List<AlertStore.Row> chunk : chunks(fresh)) {
+                // rows go in (and get their ids) in arrival order, so a trigger is routed before its resolve
+                String sql = "INSERT INTO alert_events (fingerprint, status, starts_at, body, state, created_at) VALUES "
+                        + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, 'PENDING', ?)"))
                         + " ON CONFLICT (fingerprint, status, starts_at) DO NOTHING RETURNING id, fingerprint, status, starts_at";
                 Map<String, AlertStore.Row> byKey = new HashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     int i = 0;
                     for (AlertStore.Row r : chunk) {
                         Alert a = r.alert();
-                        Database.bindAt(ps, i, i / 6, a.fingerprint(), a.status().wire(), a.startsAt(), r.body(), now);
-                        i += 6;
+                        i = Database.bindAt(ps, i, a.fingerprint(), a.status().wire(), a.startsAt(), r.body(), now);
                         byKey.put(key(a.fingerprint(), a.status().wire(), Database.ts(a.startsAt())), r);
                     }
                     try (ResultSet rs = ps.executeQuery()) {
@@ -145,6 +138,33 @@ enum Dialect {
             }
         }
         return created;
+    }
+
+    /**
+     * Drops firing rows whose occurrence is already resolved in the store (a late re-send, say from
+     * the other Alertmanager of an HA pair): one indexed query per batch instead of a subquery per row.
+     */
+    private static List<AlertStore.Row> withoutLateFiring(Connection c, List<AlertStore.Row> rows) throws SQLException {
+        List<String> firing = rows.stream().filter(r -> r.alert().isFiring()).map(r -> r.alert().fingerprint())
+                .distinct().toList();
+        if (firing.isEmpty()) {
+            return rows;
+        }
+        java.util.Set<String> resolved = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT fingerprint, starts_at FROM alert_events WHERE status = 'resolved' AND fingerprint = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("varchar", firing.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    resolved.add(key(rs.getString(1), "firing", rs.getObject(2, OffsetDateTime.class)));
+                }
+            }
+        }
+        if (resolved.isEmpty()) {
+            return rows;
+        }
+        return rows.stream().filter(r -> !resolved.contains(key(r.alert().fingerprint(), r.alert().status().wire(),
+                Database.ts(r.alert().startsAt())))).toList();
     }
 
     /** Parameters: event_id, fingerprint, sink, target, created_at. */
