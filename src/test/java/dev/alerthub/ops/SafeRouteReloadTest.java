@@ -138,6 +138,40 @@ class SafeRouteReloadTest {
                 hub.context().getRouteController().getRouteStatus(r.getRouteId())).isEqualTo(ServiceStatus.Started));
     }
 
+    @Test
+    @Order(3)
+    void aProbeFileWithAMisspeltParameterIsRejectedNamingFileAndLine() throws Exception {
+        long rejected = (long) metric("alerthub_routes_reloads_total{outcome=\"rejected\",}");
+        int routesBefore = hub.context().getRoutes().size();
+        Path probe = routes.resolve("probes/checkout-errors.camel.yaml");
+        try (LogCapture log = new LogCapture()) {
+            save(probe, """
+                    - templatedRoute:
+                        routeTemplateRef: promql-probe
+                        parameters:
+                          - name: id
+                            value: checkout-errors
+                          - name: every
+                            value: 15s
+                          - name: query
+                            value: sum(rate(http_requests_total{code=~"5.."}[5m]))
+                          - name: op
+                            value: ">"
+                          - name: treshold
+                            value: "0.05"
+                          - name: severity
+                            value: critical
+                    """);
+            await().atMost(Duration.ofSeconds(15)).until(() -> log.lines().stream()
+                    .anyMatch(l -> l.startsWith("Route reload rejected: ") && l.contains("checkout-errors.camel.yaml:12:")
+                            && l.contains("'treshold'")));
+        }
+        assertThat(metric("alerthub_routes_reloads_total{outcome=\"rejected\",}")).isGreaterThan(rejected);
+        assertThat(hub.context().getRoutes()).hasSize(routesBefore);
+        assertThat(hub.context().getRoute("probe-checkout-errors")).isNull();
+        Files.delete(probe);
+    }
+
     static void saveAndAwaitReload(Path file, String text) {
         double applied = metric("alerthub_routes_reloads_total{outcome=\"applied\",}");
         save(file, text);
