@@ -1,5 +1,6 @@
 package dev.alerthub.probe;
 
+import dev.alerthub.Suggestions;
 import dev.alerthub.alert.Severity;
 import org.quartz.CronExpression;
 import org.snakeyaml.engine.v2.api.Load;
@@ -297,37 +298,7 @@ public record ProbeSpec(
     }
 
     static String suggestion(String name, List<String> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(name.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        if (best != null && bestDistance <= Math.max(2, name.length() / 3)) {
-            return " (did you mean '" + best + "'?)";
-        }
-        return " (parameters: " + String.join(", ", known) + ")";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Suggestions.closest(name, known).map(best -> " (did you mean '" + best + "'?)")
+                .orElse(" (parameters: " + String.join(", ", known) + ")");
     }
 }

@@ -1,12 +1,12 @@
 package dev.alerthub.ops.validate;
 
+import dev.alerthub.Suggestions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.RouteTemplateParameterDefinition;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -55,36 +55,8 @@ public final class TemplateParameterCheck implements RouteFileCheck {
         return problems;
     }
 
-    /** "; did you mean 'x'?" for the closest known name within two edits, else "". */
+    /** "; did you mean 'x'?" for the closest known name, else "". */
     static String suggestion(String wrong, Set<String> known) {
-        return known.stream()
-                .filter(k -> k != null)
-                .map(k -> new Object() {
-                    final String name = k;
-                    final int distance = distance(wrong.toLowerCase(), k.toLowerCase());
-                })
-                .filter(c -> c.distance <= Math.max(2, wrong.length() / 4))
-                .min(Comparator.comparingInt(c -> c.distance))
-                .map(c -> "; did you mean '" + c.name + "'?")
-                .orElse("");
-    }
-
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Suggestions.closest(wrong, known).map(k -> "; did you mean '" + k + "'?").orElse("");
     }
 }
