@@ -6,6 +6,8 @@ import dev.alerthub.ops.validate.RouteFile;
 import dev.alerthub.ops.validate.RouteValidator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.EventHelper;
 import org.apache.camel.support.PluginHelper;
@@ -99,7 +101,7 @@ public final class SafeRouteReload extends RouteWatcherReloadStrategy {
                 everything |= loadedShared.getOrDefault(f, false) || shared(f);
             }
             long replacing = System.nanoTime();
-            Set<String> ids = everything ? replaceAll(context, files) : replace(context, changed, deleted);
+            Set<String> ids = everything ? replaceAll(context, files) : replace(context, changed, deleted, loadedText);
             int index = 1;
             for (String id : ids) {
                 Route route = context.getRoute(id);
@@ -141,12 +143,18 @@ public final class SafeRouteReload extends RouteWatcherReloadStrategy {
     }
 
     /** Replaces the routes of changed files (by id), and removes routes whose file or entry is gone. */
-    private static Set<String> replace(CamelContext context, Set<Path> changed, Set<Path> deleted) throws Exception {
+    private static Set<String> replace(CamelContext context, Set<Path> changed, Set<Path> deleted,
+                                       Map<Path, String> before) throws Exception {
         Set<String> ids = changed.isEmpty() ? Set.of()
                 : PluginHelper.getRoutesLoader(context).updateRoutes(resources(context, changed));
         Set<String> gone = new HashSet<>();
         for (Route r : context.getRoutes()) {
-            Path source = sourceOf(r);
+            // a route made from a template names the template's file as its source: find it instead
+            // by the templatedRoute entries the file had before (a deleted or renamed probe, say)
+            Path source = madeFrom(context, r, before, changed, deleted);
+            if (source == null) {
+                source = sourceOf(r);
+            }
             if (source != null && (deleted.contains(source) || (changed.contains(source) && !ids.contains(r.getRouteId())))) {
                 gone.add(r.getRouteId());
             }
@@ -157,6 +165,42 @@ public final class SafeRouteReload extends RouteWatcherReloadStrategy {
             LOG.info("Route {} removed: no longer in the route files", id);
         }
         return ids;
+    }
+
+    /** The changed or deleted file whose earlier templatedRoute made this route, or null. */
+    private static Path madeFrom(CamelContext context, Route r, Map<Path, String> before, Set<Path> changed,
+                                 Set<Path> deleted) {
+        RouteDefinition def = ((ModelCamelContext) context).getRouteDefinition(r.getRouteId());
+        if (def == null || def.getTemplateParameters() == null) {
+            return null;
+        }
+        for (Path f : before.keySet()) {
+            if (!changed.contains(f) && !deleted.contains(f)) {
+                continue;
+            }
+            for (RouteFile.TemplatedRoute tr : RouteFile.of(f, before.get(f)).templatedRoutes()) {
+                if (tr.routeId() != null ? tr.routeId().equals(r.getRouteId()) : sameParameters(tr, def)) {
+                    return f;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Every literal parameter of the entry (placeholders aside) has the route's value, and there is one. */
+    private static boolean sameParameters(RouteFile.TemplatedRoute tr, RouteDefinition def) {
+        boolean any = false;
+        for (RouteFile.Parameter p : tr.parameters()) {
+            if (p.value() == null || p.value().contains("{{")) {
+                continue;
+            }
+            Object actual = def.getTemplateParameters().get(p.name());
+            if (actual == null || !p.value().trim().equals(String.valueOf(actual).trim())) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
     }
 
     private static List<Resource> resources(CamelContext context, Collection<Path> files) {

@@ -71,6 +71,8 @@ public class ProbeConfiguration implements CamelConfiguration {
             registry.bind(ProbeGate.BEAN, ProbeGate.class, gate);
         }
         registry.bind("probeRegistry", probes);
+        registry.bind("probeRetirement", new ProbeRetirement(probes, states,
+                registry.lookupByNameAndType(ProbeGate.BEAN, ProbeGate.class), clock));
         registry.bind("probeStates", states);
         registry.bind("probeDispatcher", dispatcher);
         registry.bind("probeEvaluator", new ProbeEvaluator(states, board, dispatcher, graph));

@@ -61,6 +61,11 @@ public final class RouteFile {
         this.syntaxProblem = problem;
     }
 
+    /** A file as it was (its text kept from an earlier read): what a deleted or changed file defined. */
+    public static RouteFile of(Path path, String text) {
+        return new RouteFile(path, text);
+    }
+
     public static RouteFile read(Path path) throws IOException {
         return new RouteFile(path, Files.readString(path, StandardCharsets.UTF_8));
     }
