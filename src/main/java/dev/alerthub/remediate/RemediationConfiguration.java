@@ -96,20 +96,23 @@ public class RemediationConfiguration implements CamelConfiguration {
         return allowed::contains;
     }
 
+    /** One start-up line per action: live, dry-run, paused or disabled, and why. */
     private static void logState(RemediationSettings s, RemediationControl control, Kubernetes kubernetes) {
+        String state;
         if (!kubernetes.isConfigured()) {
-            LOG.info("Action remediation: disabled (no Kubernetes API: alerthub.kubernetes.master-url not set, not in a"
-                    + " cluster, no kubeconfig) - actions are audited as failed:kubernetes-not-configured");
-            return;
-        }
-        String mode = control.isPaused() ? "PAUSED" : control.isDryRun() ? "dry-run" : "live";
-        if (s.namespaces().isEmpty()) {
-            LOG.info("Action remediation: {} but no namespace allowed (alerthub.remediation.namespaces) - every action is"
-                    + " skipped; Kubernetes API {}", mode, kubernetes.where());
+            state = "disabled (no Kubernetes API: alerthub.kubernetes.master-url not set, not in a cluster, no"
+                    + " kubeconfig) - audited as failed:kubernetes-not-configured";
         } else {
-            LOG.info("Action remediation: {} in namespaces {} (cooldown {}, at most {} per hour); Kubernetes API {}",
-                    mode, s.namespaces().stream().sorted().toList(), RemediationSettings.human(s.cooldown()),
-                    s.maxPerHour(), kubernetes.where());
+            String mode = control.isPaused() ? "PAUSED" : control.isDryRun() ? "dry-run" : "live";
+            state = s.namespaces().isEmpty()
+                    ? mode + " but no namespace allowed (alerthub.remediation.namespaces) - every request is skipped;"
+                    + " Kubernetes API " + kubernetes.where()
+                    : mode + " in namespaces " + s.namespaces().stream().sorted().toList() + " (cooldown "
+                    + RemediationSettings.human(s.cooldown()) + ", at most " + s.maxPerHour() + " per hour); Kubernetes API "
+                    + kubernetes.where();
+        }
+        for (String action : new String[] {"rollback", "restart", "scale"}) {
+            LOG.info("Action {}: {}", action, state);
         }
     }
 }
