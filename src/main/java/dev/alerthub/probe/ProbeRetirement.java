@@ -34,14 +34,19 @@ public class ProbeRetirement {
         this.clock = clock;
     }
 
+    /** Instances of gone probes found by the last sweep, forgotten once their resolves are stored. */
+    private Map<String, List<String>> retiring = Map.of();
+
     /** The resolved alerts of the retired probes' firing instances (for AlertStore.accept); empty if none. */
-    public List<Alert> sweep() {
+    public synchronized List<Alert> sweep() {
+        retiring = Map.of();
         if (!gate.isOpen()) {
             return List.of();
         }
         Set<String> running = probes.all().stream().map(ProbeSpec::id).collect(Collectors.toSet());
         Instant now = clock.instant();
         List<Alert> resolved = new ArrayList<>();
+        Map<String, List<String>> gone = new TreeMap<>();
         for (Map.Entry<String, List<InstanceState>> e : states.all().entrySet()) {
             String probeId = e.getKey();
             if (running.contains(probeId)) {
@@ -55,22 +60,17 @@ public class ProbeRetirement {
                             s.firedAt() != null ? s.firedAt() : s.activeAt(), now, null, "probe:" + probeId));
                 }
             }
+            gone.put(probeId, e.getValue().stream().map(InstanceState::fingerprint).toList());
             LOG.info("Probe {} is gone: resolving {} firing and forgetting {} instance(s)", probeId,
                     e.getValue().stream().filter(InstanceState::isFiring).count(), e.getValue().size());
         }
+        retiring = gone;
         return resolved;
     }
 
-    /** After the resolved alerts are stored: forget every instance of a probe that is gone. */
-    public void forgetRetired() {
-        if (!gate.isOpen()) {
-            return;
-        }
-        Set<String> running = probes.all().stream().map(ProbeSpec::id).collect(Collectors.toSet());
-        for (Map.Entry<String, List<InstanceState>> e : states.all().entrySet()) {
-            if (!running.contains(e.getKey())) {
-                states.forget(e.getKey(), e.getValue().stream().map(InstanceState::fingerprint).toList());
-            }
-        }
+    /** After the resolved alerts are stored: forget the instances the sweep found. */
+    public synchronized void forgetRetired() {
+        retiring.forEach(states::forget);
+        retiring = Map.of();
     }
 }
