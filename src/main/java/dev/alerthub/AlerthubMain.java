@@ -1,10 +1,12 @@
 package dev.alerthub;
 
+import dev.alerthub.config.Props;
 import dev.alerthub.ops.OperationsConfiguration;
 import dev.alerthub.ops.validate.ValidateCommand;
 import org.apache.camel.main.Main;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,8 +21,6 @@ import java.util.stream.Stream;
  */
 public final class AlerthubMain {
     public static final String DEFAULTS = "classpath:alerthub-defaults.properties";
-    /** Set by {@link #create}: false when the hub is built without its routes (validate). */
-    public static final String ROUTES_LOADED = "alerthub.internal.routes-loaded";
 
     private AlerthubMain() {
     }
@@ -34,13 +34,21 @@ public final class AlerthubMain {
                 main.run(rest);
                 System.exit(main.getExitCode());
             }
-            case "validate" -> System.exit(ValidateCommand.run(rest, Map.of(), System.out, System.err));
+            case "validate" -> System.exit(validate(rest, Map.of(), System.out, System.err));
             case "-h", "--help", "help" -> usage(0);
             default -> {
                 System.err.println("alerthub: unknown command '" + command + "'");
                 usage(2);
             }
         }
+    }
+
+    /**
+     * {@code alerthub validate}: the route files checked against the hub's beans and properties,
+     * built as {@code run} builds them but without the routes.
+     */
+    public static int validate(String[] args, Map<String, String> overrides, PrintStream out, PrintStream err) {
+        return ValidateCommand.run(args, overrides, settings -> create(settings, false), out, err);
     }
 
     private static void usage(int code) {
@@ -92,7 +100,7 @@ public final class AlerthubMain {
         all.put("alerthub.config-dir", configDir.toString());
         all.put("alerthub.routes-dir", routesDir.toString());
         // beans that check route files at start-up leave that to validate when no routes are loaded
-        all.put(ROUTES_LOADED, String.valueOf(withRoutes));
+        all.put(Props.ROUTES_LOADED, String.valueOf(withRoutes));
         all.forEach(main::addOverrideProperty);
         return main;
     }

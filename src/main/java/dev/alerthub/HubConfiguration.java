@@ -1,12 +1,14 @@
 package dev.alerthub;
 
 import dev.alerthub.admin.AlertsApi;
+import dev.alerthub.config.Props;
 import dev.alerthub.admin.HttpResponses;
 import dev.alerthub.admin.HubMetrics;
 import dev.alerthub.intake.AlertmanagerIntake;
 import dev.alerthub.intake.WebhookGuard;
 import dev.alerthub.notify.Email;
 import dev.alerthub.notify.PagerDuty;
+import dev.alerthub.notify.SendFailures;
 import dev.alerthub.notify.SinkRetry;
 import dev.alerthub.notify.SinkSettings;
 import dev.alerthub.notify.Slack;
@@ -76,6 +78,7 @@ public class HubConfiguration implements CamelConfiguration {
         Deliveries deliveries = new Deliveries(db, clock, lease, recoveryAge, metrics);
         registry.bind("deliveries", deliveries);
         registry.bind("deadLetters", deadLetters);
+        registry.bind("sendFailures", new SendFailures(deadLetters));
         registry.bind("silences", new SilenceStore(db, clock, metrics));
         registry.bind("housekeeping", new Housekeeping(db, clock,
                 p.getDuration("alerthub.store.retention", Duration.ofDays(14))));

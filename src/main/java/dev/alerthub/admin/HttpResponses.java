@@ -2,8 +2,11 @@ package dev.alerthub.admin;
 
 import dev.alerthub.alert.Json;
 import dev.alerthub.intake.HttpProblem;
+import dev.alerthub.notify.SendFailures;
 import dev.alerthub.store.AlertStore;
-import dev.alerthub.store.DeadLetters;
+import dev.alerthub.store.ConflictException;
+import dev.alerthub.store.InvalidRequestException;
+import dev.alerthub.store.NotFoundException;
 import dev.alerthub.store.StoreUnavailableException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.Exchange;
@@ -38,22 +41,26 @@ public class HttpResponses {
         json(exchange, 200, Map.of("accepted", accepted.accepted()));
     }
 
-    /** The answer to a refused request: its status and a message naming the problem. */
+    /**
+     * The answer to a refused request: its status and a message naming the problem. The domain's
+     * refusals (the store's exceptions) get their status here, the one place that knows HTTP.
+     */
     public void problem(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (t instanceof HttpProblem p) {
+        int refused = refusalStatus(t);
+        if (refused > 0) {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("status", p.status());
-            body.put("error", reason(p.status()));
-            body.put("message", p.getMessage());
-            json(exchange, p.status(), body);
-            if (p.status() == 401) {
+            body.put("status", refused);
+            body.put("error", reason(refused));
+            body.put("message", t.getMessage());
+            json(exchange, refused, body);
+            if (refused == 401) {
                 exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"alerthub\"");
             }
         } else if (t instanceof HttpOperationFailedException || t instanceof java.io.IOException
                 || t instanceof jakarta.mail.MessagingException) {
             json(exchange, 502, Map.of("status", 502, "error", reason(502),
-                    "message", "the sink refused or could not be reached: " + DeadLetters.describe(t)));
+                    "message", "the sink refused or could not be reached: " + SendFailures.describe(t)));
         } else if (t instanceof StoreUnavailableException) {
             LOG.warn("Answering 503: {}", t.getMessage());
             json(exchange, 503, Map.of("status", 503, "error", reason(503),
@@ -65,6 +72,20 @@ public class HttpResponses {
             json(exchange, 500, Map.of("status", 500, "error", reason(500),
                     "message", "internal error; see the hub's log"));
         }
+    }
+
+    /** The 4xx for a refusal (bad input, unknown id, state conflict), or 0 when it is not one. */
+    static int refusalStatus(Throwable t) {
+        if (t instanceof HttpProblem p) {
+            return p.status();
+        } else if (t instanceof InvalidRequestException) {
+            return 400;
+        } else if (t instanceof NotFoundException) {
+            return 404;
+        } else if (t instanceof ConflictException) {
+            return 409;
+        }
+        return 0;
     }
 
     static String reason(int status) {

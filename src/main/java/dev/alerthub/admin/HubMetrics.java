@@ -1,5 +1,6 @@
 package dev.alerthub.admin;
 
+import dev.alerthub.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,9 +12,9 @@ import java.util.function.Supplier;
 /**
  * The hub's own metrics, exported with Camel's on the management port at /observe/metrics.
  * Names are dotted here and come out in Prometheus form: {@code alerthub.alerts.received} becomes
- * {@code alerthub_alerts_received_total}. Every capability records through this one bean.
+ * {@code alerthub_alerts_received_total}. Every capability records through this one bean, as {@link Metrics}.
  */
-public final class HubMetrics {
+public final class HubMetrics implements Metrics {
     private final MeterRegistry registry;
 
     public HubMetrics(MeterRegistry registry) {
@@ -24,15 +25,17 @@ public final class HubMetrics {
         return registry;
     }
 
+    @Override
     public void count(String name, String... tags) {
         Counter.builder(name).tags(tags).register(registry).increment();
     }
 
+    @Override
     public void time(String name, Duration duration, String... tags) {
         Timer.builder(name).tags(tags).publishPercentileHistogram().register(registry).record(duration);
     }
 
-    /** A value read at scrape time (queue depth, open dead letters). */
+    @Override
     public void gauge(String name, String description, Supplier<Number> value, String... tags) {
         Gauge.builder(name, value).description(description).tags(tags).strongReference(true).register(registry);
     }

@@ -2,8 +2,8 @@ package dev.alerthub.diagnose;
 
 import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.Severity;
-import dev.alerthub.remediate.KubernetesNames;
-import dev.alerthub.remediate.Rollouts;
+import dev.alerthub.kube.KubernetesNames;
+import dev.alerthub.kube.Rollouts;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;

@@ -1,7 +1,6 @@
 package dev.alerthub.notify;
 
-import dev.alerthub.admin.HubMetrics;
-import dev.alerthub.store.DeadLetters;
+import dev.alerthub.metrics.Metrics;
 import dev.alerthub.store.Deliveries;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -28,9 +27,9 @@ public class SinkRetry implements Processor {
     private final long maxRetryAfterMillis;
     private final long maxBackoffMillis;
     private final Deliveries deliveries;
-    private final HubMetrics metrics;
+    private final Metrics metrics;
 
-    public SinkRetry(Duration maxRetryAfter, HubMetrics metrics, Deliveries deliveries, long maxBackoffMillis) {
+    public SinkRetry(Duration maxRetryAfter, Metrics metrics, Deliveries deliveries, long maxBackoffMillis) {
         this.maxRetryAfterMillis = maxRetryAfter.toMillis();
         this.deliveries = deliveries;
         this.maxBackoffMillis = maxBackoffMillis;
@@ -67,7 +66,7 @@ public class SinkRetry implements Processor {
         }
         LOG.warn("{} delivery {} attempt {}{} failed: {}{}", exchange.getProperty(Deliveries.SINK, "sink", String.class),
                 exchange.getProperty(Deliveries.DELIVERY_ID, "(replay)", String.class), attempt,
-                max == null ? "" : " of " + (max + 1), DeadLetters.describe(t),
+                max == null ? "" : " of " + (max + 1), SendFailures.describe(t),
                 delay == null ? "" : " (Retry-After: waiting " + delay + " ms)");
     }
 

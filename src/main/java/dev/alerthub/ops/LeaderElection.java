@@ -1,6 +1,6 @@
 package dev.alerthub.ops;
 
-import dev.alerthub.Props;
+import dev.alerthub.config.Props;
 import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterService;

@@ -1,7 +1,10 @@
 package dev.alerthub.ops;
 
-import dev.alerthub.Props;
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.config.Props;
+import dev.alerthub.metrics.Metrics;
+import dev.alerthub.ops.validate.ProbeRouteFileCheck;
+import dev.alerthub.probe.ProbeFileCheck;
+import dev.alerthub.probe.ProbeGate;
 import dev.alerthub.store.Database;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -23,7 +26,7 @@ public class OperationsConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Props p = new Props(context.getPropertiesComponent());
         Registry registry = context.getRegistry();
-        HubMetrics metrics = registry.lookupByNameAndType("metrics", HubMetrics.class);
+        Metrics metrics = registry.lookupByNameAndType("metrics", Metrics.class);
         Database db = registry.lookupByNameAndType("database", Database.class);
 
         // health: readiness = store + routes (+ Camel's context check); Prometheus only as a detail
@@ -52,9 +55,18 @@ public class OperationsConfiguration implements CamelConfiguration {
             LOG.info("Route reload: off (alerthub.routes-reload=false); route changes need a restart");
         }
 
+        // validate and route reload run the probe checks on each file they look at
+        registry.bind("probeRouteFileCheck", new ProbeRouteFileCheck(routesDir, ProbeFileCheck.Environment.of(context)));
+
         LeaderElection election = LeaderElection.configure(context, p, defaultLockDir(p));
         if (election != null) {
             registry.bind("leaderElection", election);
+            // several replicas: only the elected leader evaluates probes (their state is in the
+            // store, so a new leader carries on with pending `for`s)
+            if (registry.lookupByName(ProbeGate.BEAN) == null) {
+                ProbeGate leaderOnly = election::isLeader; // a variable: bind(..., Supplier) would take the lambda
+                registry.bind(ProbeGate.BEAN, ProbeGate.class, leaderOnly);
+            }
             metrics.gauge("alerthub.cluster.leader", "1 on the replica that runs the leader-only routes, else 0",
                     () -> election.isLeader() ? 1 : 0);
         }

@@ -1,6 +1,6 @@
 package dev.alerthub.ops;
 
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.metrics.Metrics;
 import dev.alerthub.ops.validate.Problem;
 import dev.alerthub.ops.validate.RouteFile;
 import dev.alerthub.ops.validate.RouteValidator;
@@ -45,12 +45,12 @@ public final class SafeRouteReload extends RouteWatcherReloadStrategy {
             "restConfiguration");
 
     private final Path routesDir;
-    private final HubMetrics metrics;
+    private final Metrics metrics;
     /** What the running routes were loaded from: file, its text, and whether it holds shared entries. */
     private final Map<Path, String> loadedText = new HashMap<>();
     private final Map<Path, Boolean> loadedShared = new HashMap<>();
 
-    public SafeRouteReload(Path routesDir, HubMetrics metrics) {
+    public SafeRouteReload(Path routesDir, Metrics metrics) {
         super(routesDir.toString(), true);
         this.routesDir = routesDir;
         this.metrics = metrics;

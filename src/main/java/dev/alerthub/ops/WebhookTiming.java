@@ -1,6 +1,6 @@
 package dev.alerthub.ops;
 
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.metrics.Metrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.spi.CamelEvent;
@@ -16,9 +16,9 @@ import java.time.Duration;
  */
 public final class WebhookTiming extends EventNotifierSupport {
     static final String INTAKE_PREFIX = "intake-";
-    private final HubMetrics metrics;
+    private final Metrics metrics;
 
-    public WebhookTiming(HubMetrics metrics) {
+    public WebhookTiming(Metrics metrics) {
         this.metrics = metrics;
         setIgnoreCamelContextEvents(true);
         setIgnoreRouteEvents(true);

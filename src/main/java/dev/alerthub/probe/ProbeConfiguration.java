@@ -1,9 +1,7 @@
 package dev.alerthub.probe;
 
-import dev.alerthub.AlerthubMain;
-import dev.alerthub.ops.LeaderElection;
-import dev.alerthub.Props;
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.config.Props;
+import dev.alerthub.metrics.Metrics;
 import dev.alerthub.store.Database;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -20,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -37,16 +34,14 @@ public class ProbeConfiguration implements CamelConfiguration {
         Props p = new Props(context.getPropertiesComponent());
         Registry registry = context.getRegistry();
         Path routesDir = Path.of(p.get("alerthub.routes-dir", "routes"));
-        ProbeFileCheck.Environment env = environment(context, p);
-        // validate and route reload run the probe checks on each file they look at
-        context.getRegistry().bind("probeRouteFileCheck", new ProbeRouteFileCheck(routesDir, env));
-        List<ProbeSpec> declared = p.getBoolean(AlerthubMain.ROUTES_LOADED, true)
+        ProbeFileCheck.Environment env = ProbeFileCheck.Environment.of(context);
+        List<ProbeSpec> declared = p.getBoolean(Props.ROUTES_LOADED, true)
                 ? checkProbeFiles(routesDir, env) : List.of();
 
         Duration timeout = p.getDuration("alerthub.probes.timeout", Duration.ofSeconds(10));
         configureQuartz(context, p);
 
-        HubMetrics metrics = registry.lookupByNameAndType("metrics", HubMetrics.class);
+        Metrics metrics = registry.lookupByNameAndType("metrics", Metrics.class);
         Database db = registry.lookupByNameAndType("database", Database.class);
         if (metrics == null || db == null) {
             throw new IllegalStateException("ProbeConfiguration needs the hub's 'metrics' and 'database' beans: "
@@ -64,11 +59,9 @@ public class ProbeConfiguration implements CamelConfiguration {
         String graph = p.get("alerthub.probes.link-url", prometheus).replaceAll("/+$", "");
 
         if (registry.lookupByName(ProbeGate.BEAN) == null) {
-            // several replicas: only the elected leader evaluates (state is in the store, so a new
-            // leader carries on with pending `for`s); no election configured: this hub always does
-            LeaderElection election = registry.lookupByNameAndType("leaderElection", LeaderElection.class);
-            ProbeGate gate = election == null ? ProbeGate.ALWAYS_OPEN : election::isLeader;
-            registry.bind(ProbeGate.BEAN, ProbeGate.class, gate);
+            // no election configured (OperationsConfiguration binds the leader's gate when there is
+            // one): this hub always evaluates
+            registry.bind(ProbeGate.BEAN, ProbeGate.class, ProbeGate.ALWAYS_OPEN);
         }
         registry.bind("probeRegistry", probes);
         registry.bind("probeRetirement", new ProbeRetirement(probes, states,
@@ -122,25 +115,6 @@ public class ProbeConfiguration implements CamelConfiguration {
             throw new IllegalStateException("alerthub: invalid probe file(s):\n" + list);
         }
         return check.probes(files);
-    }
-
-    /** Placeholders resolve as the hub resolves them, so a check sees the values a run would. */
-    private static ProbeFileCheck.Environment environment(CamelContext context, Props p) {
-        return new ProbeFileCheck.Environment() {
-            @Override
-            public String resolve(String text) {
-                try {
-                    return context.resolvePropertyPlaceholders(text);
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException(e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public Optional<String> property(String key) {
-                return p.find(key);
-            }
-        };
     }
 
     private static String relative(ProbeFileCheck.Problem pr) {

@@ -1,6 +1,6 @@
 package dev.alerthub.probe;
 
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.metrics.Metrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
@@ -26,13 +26,13 @@ public class ProbeDispatcher {
 
     private final ProbeRegistry probes;
     private final Registry registry;
-    private final HubMetrics metrics;
+    private final Metrics metrics;
     private final Clock clock;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, Instant> lastErrorLogged = new ConcurrentHashMap<>();
     private static final Duration ERROR_LOG_INTERVAL = Duration.ofMinutes(1);
 
-    public ProbeDispatcher(ProbeRegistry probes, Registry registry, HubMetrics metrics, Clock clock) {
+    public ProbeDispatcher(ProbeRegistry probes, Registry registry, Metrics metrics, Clock clock) {
         this.probes = probes;
         this.registry = registry;
         this.metrics = metrics;

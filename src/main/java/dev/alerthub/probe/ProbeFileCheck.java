@@ -1,5 +1,6 @@
 package dev.alerthub.probe;
 
+import org.apache.camel.CamelContext;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -58,6 +59,25 @@ public final class ProbeFileCheck {
         String resolve(String text);
 
         Optional<String> property(String key);
+
+        /** Placeholders resolve as the hub resolves them, so a check sees the values a run would. */
+        static Environment of(CamelContext context) {
+            return new Environment() {
+                @Override
+                public String resolve(String text) {
+                    try {
+                        return context.resolvePropertyPlaceholders(text);
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException(e.getMessage(), e);
+                    }
+                }
+
+                @Override
+                public Optional<String> property(String key) {
+                    return context.getPropertiesComponent().resolveProperty(key).map(String::trim);
+                }
+            };
+        }
 
         /** An environment of plain properties ({@code {{name}}} and {@code {{name:default}}} placeholders). */
         static Environment of(Function<String, Optional<String>> properties) {

@@ -1,6 +1,6 @@
 package dev.alerthub.probe;
 
-import dev.alerthub.Suggestions;
+import dev.alerthub.config.Suggestions;
 import dev.alerthub.alert.Severity;
 import org.quartz.CronExpression;
 import org.snakeyaml.engine.v2.api.Load;

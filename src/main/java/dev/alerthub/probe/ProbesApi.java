@@ -1,8 +1,5 @@
 package dev.alerthub.probe;
 
-import dev.alerthub.admin.HttpResponses;
-import org.apache.camel.Exchange;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +8,8 @@ import java.util.Map;
 /**
  * GET /api/probes: every probe, its last evaluation, and its pending and firing instances (pending
  * instances are never sent anywhere, so this is the place to see a {@code for} running). Disabled
- * probes (as found in the probe files at start-up) are listed with {@code enabled: false}.
+ * probes (as found in the probe files at start-up) are listed with {@code enabled: false}. The route
+ * hands the list to {@code responses} (admin), which writes the JSON.
  */
 public class ProbesApi {
     private final ProbeRegistry probes;
@@ -26,7 +24,7 @@ public class ProbesApi {
         this.disabled = List.copyOf(disabled);
     }
 
-    public void list(Exchange exchange) {
+    public List<Map<String, Object>> list() {
         Map<String, List<InstanceState>> instances = states.all();
         List<Map<String, Object>> out = new ArrayList<>();
         List<ProbeSpec> all = new ArrayList<>(probes.all());
@@ -63,6 +61,6 @@ public class ProbesApi {
             p.put("instances", list);
             out.add(p);
         }
-        HttpResponses.json(exchange, 200, out);
+        return out;
     }
 }

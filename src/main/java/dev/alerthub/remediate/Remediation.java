@@ -1,6 +1,8 @@
 package dev.alerthub.remediate;
 
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.kube.KubernetesNames;
+import dev.alerthub.kube.Kubernetes;
+import dev.alerthub.metrics.Metrics;
 import dev.alerthub.alert.Alert;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -29,9 +31,9 @@ public class Remediation {
     private final RemediationSettings settings;
     private final Kubernetes kubernetes;
     private final Guards guards;
-    private final HubMetrics metrics;
+    private final Metrics metrics;
 
-    public Remediation(RemediationStore store, RemediationSettings settings, Kubernetes kubernetes, HubMetrics metrics) {
+    public Remediation(RemediationStore store, RemediationSettings settings, Kubernetes kubernetes, Metrics metrics) {
         this.store = store;
         this.settings = settings;
         this.kubernetes = kubernetes;
@@ -126,7 +128,7 @@ public class Remediation {
             return c;
         }
         try {
-            Deployment d = kubernetes.client().apps().deployments().inNamespace(c.namespace())
+            Deployment d = KubeRefusals.client(kubernetes).apps().deployments().inNamespace(c.namespace())
                     .withName(c.deployment()).get();
             if (d == null) {
                 return c.close(Outcome.failed("deployment-not-found"), "deployment " + c.targetName() + " not found");
@@ -140,7 +142,7 @@ public class Remediation {
         } catch (Refusal r) {
             return c.refuse(r);
         } catch (KubernetesClientException e) {
-            return c.refuse(Kubernetes.failure("reading deployment " + c.targetName(), e));
+            return c.refuse(KubeRefusals.failure("reading deployment " + c.targetName(), e));
         }
     }
 

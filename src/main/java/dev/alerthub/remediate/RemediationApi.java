@@ -1,7 +1,8 @@
 package dev.alerthub.remediate;
 
-import dev.alerthub.admin.HttpResponses;
-import dev.alerthub.intake.HttpProblem;
+import dev.alerthub.kube.KubernetesNames;
+import dev.alerthub.store.InvalidRequestException;
+import dev.alerthub.store.NotFoundException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,8 @@ import java.util.Map;
 /**
  * The remediation part of /api: the audit (GET /api/actions), the kill switch
  * (POST /api/remediation/pause|resume), the state (GET /api/remediation) and the holds
- * (GET /api/remediation/holds, DELETE /api/remediation/holds/{namespace}/{deployment}).
+ * (GET /api/remediation/holds, DELETE /api/remediation/holds/{namespace}/{deployment}). Each method
+ * returns the answer's body; the route hands it to {@code responses} (admin), which writes the JSON.
  */
 public class RemediationApi {
     private static final Logger LOG = LoggerFactory.getLogger(RemediationApi.class);
@@ -30,12 +32,12 @@ public class RemediationApi {
     }
 
     /** GET /api/actions[?limit=N]: every decision, newest first. */
-    public void actions(Exchange exchange) {
+    public List<Map<String, Object>> actions(Exchange exchange) {
         String raw = exchange.getMessage().getHeader("limit", String.class);
         int limit = 1000;
         if (raw != null && !raw.isBlank()) {
             if (!raw.trim().matches("\\d{1,5}") || Integer.parseInt(raw.trim()) == 0) {
-                throw HttpProblem.badRequest("limit: '" + raw + "' is not a number from 1 to 10000");
+                throw new InvalidRequestException("limit: '" + raw + "' is not a number from 1 to 10000");
             }
             limit = Math.min(Integer.parseInt(raw.trim()), 10_000);
         }
@@ -65,21 +67,21 @@ public class RemediationApi {
             m.put("verifiedAt", r.verifiedAt());
             out.add(m);
         }
-        HttpResponses.json(exchange, 200, out);
+        return out;
     }
 
-    public void pause(Exchange exchange) {
+    public Map<String, Object> pause() {
         control.pause(true, "http");
-        state(exchange);
+        return state();
     }
 
-    public void resume(Exchange exchange) {
+    public Map<String, Object> resume() {
         control.pause(false, "http");
-        state(exchange);
+        return state();
     }
 
     /** GET /api/remediation: the switches and the limits in force. */
-    public void state(Exchange exchange) {
+    public Map<String, Object> state() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("paused", control.isPaused());
         m.put("dryRun", control.isDryRun());
@@ -88,27 +90,27 @@ public class RemediationApi {
         m.put("maxPerHour", settings.maxPerHour());
         m.put("actionsLastHour", store.countedLastHour());
         m.put("holds", store.holdCount());
-        HttpResponses.json(exchange, 200, m);
+        return m;
     }
 
-    public void holds(Exchange exchange) {
-        HttpResponses.json(exchange, 200, store.holds());
+    public List<Map<String, Object>> holds() {
+        return store.holds();
     }
 
     /** DELETE /api/remediation/holds/{namespace}/{deployment}. */
-    public void release(Exchange exchange) {
+    public Map<String, Object> release(Exchange exchange) {
         String ns = exchange.getMessage().getHeader("namespace", String.class);
         String name = exchange.getMessage().getHeader("deployment", String.class);
         if (!KubernetesNames.isNamespace(ns)) {
-            throw HttpProblem.badRequest("namespace " + KubernetesNames.quote(ns) + " is not a Kubernetes namespace name");
+            throw new InvalidRequestException("namespace " + KubernetesNames.quote(ns) + " is not a Kubernetes namespace name");
         }
         if (!KubernetesNames.isDeploymentName(name)) {
-            throw HttpProblem.badRequest("deployment " + KubernetesNames.quote(name) + " is not a Kubernetes name");
+            throw new InvalidRequestException("deployment " + KubernetesNames.quote(name) + " is not a Kubernetes name");
         }
         if (!store.release(ns, name)) {
-            throw HttpProblem.notFound("no hold on " + ns + "/" + name);
+            throw new NotFoundException("no hold on " + ns + "/" + name);
         }
         LOG.warn("Hold on {}/{} released over HTTP", ns, name);
-        HttpResponses.json(exchange, 200, Map.of("namespace", ns, "deployment", name, "released", true));
+        return Map.of("namespace", ns, "deployment", name, "released", true);
     }
 }

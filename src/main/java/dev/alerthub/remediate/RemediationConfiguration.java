@@ -1,7 +1,8 @@
 package dev.alerthub.remediate;
 
-import dev.alerthub.Props;
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.kube.Kubernetes;
+import dev.alerthub.config.Props;
+import dev.alerthub.metrics.Metrics;
 import dev.alerthub.diagnose.Diagnosis;
 import dev.alerthub.store.AlertStore;
 import dev.alerthub.store.Database;
@@ -37,7 +38,7 @@ public class RemediationConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         Database db = registry.lookupByNameAndType("database", Database.class);
         AlertStore alertStore = registry.lookupByNameAndType("alertStore", AlertStore.class);
-        HubMetrics metrics = registry.lookupByNameAndType("metrics", HubMetrics.class);
+        Metrics metrics = registry.lookupByNameAndType("metrics", Metrics.class);
         RemediationSettings settings = RemediationSettings.from(p);
 
         Kubernetes kubernetes = Kubernetes.connect(p.get("alerthub.kubernetes.master-url"),

@@ -1,6 +1,7 @@
 package dev.alerthub.remediate;
 
-import dev.alerthub.Props;
+import dev.alerthub.kube.KubernetesNames;
+import dev.alerthub.config.Props;
 
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,6 +1,8 @@
 package dev.alerthub.remediate;
 
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.kube.RolloutStatus;
+import dev.alerthub.kube.Kubernetes;
+import dev.alerthub.metrics.Metrics;
 import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.AlertStatus;
 import dev.alerthub.store.AlertStore;
@@ -35,11 +37,11 @@ public class RemediationVerifier {
     private final AlertStore alerts;
     private final Kubernetes kubernetes;
     private final RemediationSettings settings;
-    private final HubMetrics metrics;
+    private final Metrics metrics;
     private final Clock clock;
 
     public RemediationVerifier(RemediationStore store, AlertStore alerts, Kubernetes kubernetes,
-                               RemediationSettings settings, HubMetrics metrics, Clock clock) {
+                               RemediationSettings settings, Metrics metrics, Clock clock) {
         this.store = store;
         this.alerts = alerts;
         this.kubernetes = kubernetes;
@@ -68,7 +70,7 @@ public class RemediationVerifier {
         Instant now = clock.instant();
         String failure = null;
         try {
-            Deployment d = kubernetes.client().apps().deployments().inNamespace(r.namespace())
+            Deployment d = KubeRefusals.client(kubernetes).apps().deployments().inNamespace(r.namespace())
                     .withName(r.deployment()).get();
             RolloutStatus status = d == null ? null : RolloutStatus.of(d);
             if (d == null) {

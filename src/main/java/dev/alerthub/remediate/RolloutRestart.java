@@ -1,5 +1,7 @@
 package dev.alerthub.remediate;
 
+import dev.alerthub.kube.Rollouts;
+import dev.alerthub.kube.Kubernetes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.alerthub.alert.Json;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -50,12 +52,12 @@ public class RolloutRestart {
             return c;
         }
         try {
-            kubernetes.client().apps().deployments().inNamespace(c.namespace()).withName(c.deployment())
+            KubeRefusals.client(kubernetes).apps().deployments().inNamespace(c.namespace()).withName(c.deployment())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), c.change().patch());
             return c.close(Outcome.DONE, "restarted " + c.targetName() + " (revision " + c.change().fromRevision()
                     + ", " + c.change().fromImage() + ")");
         } catch (KubernetesClientException e) {
-            return c.refuse(Kubernetes.failure("patching deployment " + c.targetName(), e));
+            return c.refuse(KubeRefusals.failure("patching deployment " + c.targetName(), e));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.alerthub.remediate;
 
+import dev.alerthub.kube.Rollouts;
+import dev.alerthub.kube.Kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.alerthub.alert.Json;
@@ -52,7 +54,7 @@ public class RolloutUndo {
         }
         Deployment d = c.target();
         try {
-            List<ReplicaSet> listed = kubernetes.client().apps().replicaSets().inNamespace(c.namespace())
+            List<ReplicaSet> listed = KubeRefusals.client(kubernetes).apps().replicaSets().inNamespace(c.namespace())
                     .withLabelSelector(d.getSpec().getSelector()).list().getItems();
             long toRevision = c.toRevision() == null ? 0 : c.toRevision();
             Undo undo = undo(d, listed, toRevision);
@@ -62,7 +64,7 @@ public class RolloutUndo {
         } catch (Refusal r) {
             return c.refuse(r);
         } catch (KubernetesClientException e) {
-            return c.refuse(Kubernetes.failure("listing the ReplicaSets of " + c.targetName(), e));
+            return c.refuse(KubeRefusals.failure("listing the ReplicaSets of " + c.targetName(), e));
         }
     }
 
@@ -72,13 +74,13 @@ public class RolloutUndo {
             return c;
         }
         try {
-            kubernetes.client().apps().deployments().inNamespace(c.namespace()).withName(c.deployment())
+            KubeRefusals.client(kubernetes).apps().deployments().inNamespace(c.namespace()).withName(c.deployment())
                     .patch(PatchContext.of(PatchType.JSON), c.change().patch());
             return c.close(Outcome.DONE, "rolled back " + c.targetName() + " from revision "
                     + c.change().fromRevision() + " (" + c.change().fromImage() + ") to the template of revision "
                     + c.change().toRevision() + " (" + c.change().toImage() + ")");
         } catch (KubernetesClientException e) {
-            return c.refuse(Kubernetes.failure("patching deployment " + c.targetName(), e));
+            return c.refuse(KubeRefusals.failure("patching deployment " + c.targetName(), e));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.alerthub.remediate;
 
+import dev.alerthub.kube.Rollouts;
+import dev.alerthub.kube.Kubernetes;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
@@ -33,7 +35,7 @@ public class ScaleDeployment {
             return c;
         }
         try {
-            RollableScalableResource<?> deployment = kubernetes.client().apps().deployments()
+            RollableScalableResource<?> deployment = KubeRefusals.client(kubernetes).apps().deployments()
                     .inNamespace(c.namespace()).withName(c.deployment());
             Scale scale = deployment.scale();
             int from = scale.getSpec().getReplicas() == null ? 0 : scale.getSpec().getReplicas();
@@ -43,7 +45,7 @@ public class ScaleDeployment {
             return c.withChange(change).close(Outcome.DONE, "scaled " + c.targetName() + " from " + from + " to "
                     + c.replicas() + " replicas");
         } catch (KubernetesClientException e) {
-            return c.refuse(Kubernetes.failure("scaling deployment " + c.targetName(), e));
+            return c.refuse(KubeRefusals.failure("scaling deployment " + c.targetName(), e));
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.alerthub.store;
 
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.metrics.Metrics;
 import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.AlertStatus;
 import dev.alerthub.alert.Json;
@@ -49,7 +49,7 @@ public class AlertStore implements AutoCloseable {
     }
 
     private final Database db;
-    private final HubMetrics metrics;
+    private final Metrics metrics;
     private final Clock clock;
     private final long timeoutMillis;
     private final Map<String, String> stored = new ConcurrentHashMap<>();
@@ -57,7 +57,7 @@ public class AlertStore implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
 
-    public AlertStore(Database db, Clock clock, long timeoutMillis, HubMetrics metrics) {
+    public AlertStore(Database db, Clock clock, long timeoutMillis, Metrics metrics) {
         this.db = db;
         this.metrics = metrics;
         this.clock = clock;

@@ -1,10 +1,8 @@
 package dev.alerthub.store;
 
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.metrics.Metrics;
 import dev.alerthub.alert.Alert;
-import dev.alerthub.intake.HttpProblem;
 import org.apache.camel.Exchange;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,43 +25,41 @@ public class DeadLetters {
     public static final String REQUEST = "alerthub.request";
     public static final String DEAD_LETTER_ID = "deadLetterId";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
-    private static final int MAX_ERROR = 2000;
 
     private final Database db;
-    private final HubMetrics metrics;
+    private final Metrics metrics;
     private final Clock clock;
 
-    public DeadLetters(Database db, Clock clock, HubMetrics metrics) {
+    public DeadLetters(Database db, Clock clock, Metrics metrics) {
         this.db = db;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** Called by the delivery policy when a delivery is given up on. */
-    public void record(Exchange exchange) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Long deliveryId = exchange.getProperty(Deliveries.DELIVERY_ID, Long.class);
-        String sink = exchange.getProperty(Deliveries.SINK, "unknown", String.class);
-        String target = exchange.getProperty(Deliveries.TARGET, "", String.class);
-        Alert alert = exchange.getProperty(Deliveries.ALERT, Alert.class);
-        String request = exchange.getProperty(REQUEST, String.class);
-        if (request == null) {
-            request = exchange.getMessage().getBody(String.class);
-        }
-        Integer status = cause instanceof HttpOperationFailedException h ? h.getStatusCode() : null;
-        String error = describe(cause);
-        // counted by SinkRetry on every failure; a permanent refusal is not retried, so it is one
-        int attempts = Math.max(1, exchange.getProperty("alerthub.failures", 0, Integer.class));
+    /**
+     * A delivery given up on: which one, the exact request that was meant (without secrets), and the
+     * last answer in words ({@code status} null when the sink never answered).
+     */
+    public record GivenUp(Long deliveryId, String sink, String target, Alert alert, String request,
+                          Integer status, String error, int attempts) {
+    }
+
+    /** Keeps the dead letter and marks its delivery dead, in one transaction. */
+    public void record(GivenUp g) {
+        Long deliveryId = g.deliveryId();
+        String sink = g.sink();
+        Alert alert = g.alert();
+        String error = g.error();
+        int attempts = g.attempts();
         Instant now = clock.instant();
-        String storedRequest = request == null ? "" : request;
         long id = db.inTransaction(c -> {
             long dl;
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO dead_letters (delivery_id, sink, target, fingerprint, alertname, request, last_status,
                                               last_error, attempts, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-                Database.bind(ps, deliveryId, sink, target, alert == null ? null : alert.fingerprint(),
-                        alert == null ? null : alert.alertname(), storedRequest, status, error, attempts, now);
+                Database.bind(ps, deliveryId, sink, g.target(), alert == null ? null : alert.fingerprint(),
+                        alert == null ? null : alert.alertname(), g.request(), g.status(), error, attempts, now);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -126,7 +122,7 @@ public class DeadLetters {
             }
         });
         if (row == null) {
-            throw HttpProblem.notFound("dead letter " + id + " does not exist");
+            throw new NotFoundException("dead letter " + id + " does not exist");
         }
         exchange.getMessage().removeHeaders("*");
         exchange.setProperty(DEAD_LETTER_ID, id);
@@ -170,22 +166,7 @@ public class DeadLetters {
         try {
             return Long.parseLong(raw);
         } catch (NumberFormatException | NullPointerException e) {
-            throw HttpProblem.badRequest("id: '" + raw + "' is not a dead-letter id (a number)");
+            throw new InvalidRequestException("id: '" + raw + "' is not a dead-letter id (a number)");
         }
-    }
-
-    /** The failure in words, without the request URL (a Slack webhook URL is a secret). */
-    public static String describe(Throwable cause) {
-        if (cause == null) {
-            return "unknown failure";
-        }
-        if (cause instanceof HttpOperationFailedException h) {
-            String body = h.getResponseBody() == null ? "" : h.getResponseBody().strip();
-            String text = "HTTP " + h.getStatusCode() + (body.isEmpty() ? "" : ": " + body);
-            return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) + "…" : text;
-        }
-        String msg = cause.getMessage() == null ? "" : cause.getMessage().replaceAll("https?://\\S+", "<url>");
-        String text = cause.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg);
-        return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) + "…" : text;
     }
 }

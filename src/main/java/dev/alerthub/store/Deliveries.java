@@ -1,6 +1,6 @@
 package dev.alerthub.store;
 
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.metrics.Metrics;
 import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.Json;
 import org.apache.camel.Exchange;
@@ -31,12 +31,12 @@ public class Deliveries {
     }
 
     private final Database db;
-    private final HubMetrics metrics;
+    private final Metrics metrics;
     private final Clock clock;
     private final Duration lease;
     private final Duration recoveryAge;
 
-    public Deliveries(Database db, Clock clock, Duration lease, Duration recoveryAge, HubMetrics metrics) {
+    public Deliveries(Database db, Clock clock, Duration lease, Duration recoveryAge, Metrics metrics) {
         this.db = db;
         this.metrics = metrics;
         this.clock = clock;

@@ -2,11 +2,10 @@ package dev.alerthub.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.metrics.Metrics;
 import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.Json;
 import dev.alerthub.alert.Silence;
-import dev.alerthub.intake.HttpProblem;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +35,9 @@ public class SilenceStore {
 
     private final Database db;
     private final Clock clock;
-    private final HubMetrics metrics;
+    private final Metrics metrics;
 
-    public SilenceStore(Database db, Clock clock, HubMetrics metrics) {
+    public SilenceStore(Database db, Clock clock, Metrics metrics) {
         this.db = db;
         this.clock = clock;
         this.metrics = metrics;
@@ -117,7 +116,7 @@ public class SilenceStore {
             }
         });
         if (n == 0) {
-            throw HttpProblem.notFound("silence " + id + " does not exist");
+            throw new NotFoundException("silence " + id + " does not exist");
         }
         LOG.info("Silence {} expired", id);
         return Map.of("silenceID", id, "status", Map.of("state", "expired"));
@@ -128,56 +127,56 @@ public class SilenceStore {
         try {
             n = Json.MAPPER.readTree(body == null ? "" : body);
         } catch (Exception e) {
-            throw HttpProblem.badRequest("malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new InvalidRequestException("malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (n == null || !n.isObject()) {
-            throw HttpProblem.badRequest("body: expected a silence object");
+            throw new InvalidRequestException("body: expected a silence object");
         }
         if (!n.path("matchers").isArray() || n.path("matchers").isEmpty()) {
-            throw HttpProblem.badRequest("matchers: missing or empty; a silence needs at least one matcher");
+            throw new InvalidRequestException("matchers: missing or empty; a silence needs at least one matcher");
         }
         List<Silence.Matcher> matchers;
         try {
             matchers = Json.MAPPER.convertValue(n.path("matchers"), MATCHERS);
         } catch (IllegalArgumentException e) {
-            throw HttpProblem.badRequest("matchers: expected [{name, value, isRegex, isEqual}]");
+            throw new InvalidRequestException("matchers: expected [{name, value, isRegex, isEqual}]");
         }
         for (int i = 0; i < matchers.size(); i++) {
             Silence.Matcher m = matchers.get(i);
             if (m.name() == null || !LABEL_NAME.matcher(m.name()).matches()) {
-                throw HttpProblem.badRequest("matchers[" + i + "].name: '" + m.name() + "' is not a label name");
+                throw new InvalidRequestException("matchers[" + i + "].name: '" + m.name() + "' is not a label name");
             }
             if (m.value() == null) {
-                throw HttpProblem.badRequest("matchers[" + i + "].value: missing");
+                throw new InvalidRequestException("matchers[" + i + "].value: missing");
             }
             if (m.isRegex()) {
                 try {
                     Pattern.compile(m.value());
                 } catch (PatternSyntaxException e) {
-                    throw HttpProblem.badRequest("matchers[" + i + "].value: not a valid regex: " + e.getDescription());
+                    throw new InvalidRequestException("matchers[" + i + "].value: not a valid regex: " + e.getDescription());
                 }
             }
         }
         if (matchers.stream().allMatch(m -> m.matches(Map.of()))) {
-            throw HttpProblem.badRequest("matchers: they match every alert (even one without labels);"
+            throw new InvalidRequestException("matchers: they match every alert (even one without labels);"
                     + " a silence must select something");
         }
         Instant now = clock.instant();
         Instant startsAt = n.hasNonNull("startsAt") ? time("startsAt", n.path("startsAt").asText()) : now;
         Instant endsAt = time("endsAt", n.path("endsAt").asText(null));
         if (endsAt == null) {
-            throw HttpProblem.badRequest("endsAt: missing; a silence must end");
+            throw new InvalidRequestException("endsAt: missing; a silence must end");
         }
         if (!endsAt.isAfter(startsAt) || !endsAt.isAfter(now)) {
-            throw HttpProblem.badRequest("endsAt: must be after startsAt and in the future");
+            throw new InvalidRequestException("endsAt: must be after startsAt and in the future");
         }
         String createdBy = n.path("createdBy").asText("").trim();
         String comment = n.path("comment").asText("").trim();
         if (createdBy.isEmpty()) {
-            throw HttpProblem.badRequest("createdBy: missing; say who silenced it");
+            throw new InvalidRequestException("createdBy: missing; say who silenced it");
         }
         if (comment.isEmpty()) {
-            throw HttpProblem.badRequest("comment: missing; say why");
+            throw new InvalidRequestException("comment: missing; say why");
         }
         return new Silence(UUID.randomUUID().toString(), List.copyOf(matchers), startsAt, endsAt, createdBy, comment);
     }
@@ -189,7 +188,7 @@ public class SilenceStore {
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw HttpProblem.badRequest(field + ": '" + value + "' is not an RFC 3339 time");
+            throw new InvalidRequestException(field + ": '" + value + "' is not an RFC 3339 time");
         }
     }
 

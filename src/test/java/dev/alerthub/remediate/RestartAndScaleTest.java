@@ -1,5 +1,6 @@
 package dev.alerthub.remediate;
 
+import dev.alerthub.kube.Kubernetes;
 import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.AlertStatus;
 import dev.alerthub.support.KubeMock;

@@ -1,6 +1,6 @@
 package dev.alerthub.ops.validate;
 
-import dev.alerthub.Suggestions;
+import dev.alerthub.config.Suggestions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteTemplateDefinition;

@@ -3,7 +3,6 @@ package dev.alerthub.ops.validate;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import dev.alerthub.AlerthubMain;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
@@ -17,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code alerthub validate [FILE_OR_DIR...]}: builds the hub's beans and properties exactly as
@@ -29,16 +29,24 @@ public final class ValidateCommand {
     private ValidateCommand() {
     }
 
-    public static int run(String[] args, Map<String, String> overrides, PrintStream out, PrintStream err) {
+    /**
+     * @param hubWithoutRoutes builds the hub's camel-main, without routes, from these settings (the wiring
+     *            passes its own factory: this command sits below it and must not call up)
+     */
+    public static int run(String[] args, Map<String, String> overrides,
+                          Function<Map<String, String>, Main> hubWithoutRoutes,
+                          PrintStream out, PrintStream err) {
         Map<Logger, Level> levels = quietLogs();
         try {
-            return validate(args, overrides, out, err);
+            return validate(args, overrides, hubWithoutRoutes, out, err);
         } finally {
             levels.forEach(Logger::setLevel);
         }
     }
 
-    private static int validate(String[] args, Map<String, String> overrides, PrintStream out, PrintStream err) {
+    private static int validate(String[] args, Map<String, String> overrides,
+                                Function<Map<String, String>, Main> hubWithoutRoutes,
+                                PrintStream out, PrintStream err) {
         Map<String, String> settings = new LinkedHashMap<>(overrides);
         // the hub's configuration without its side effects: nothing listens, nothing is stored for
         // real, nothing is elected, nothing is watched
@@ -55,7 +63,7 @@ public final class ValidateCommand {
 
         Main main;
         try {
-            main = AlerthubMain.create(settings, false);
+            main = hubWithoutRoutes.apply(settings);
             main.start();
         } catch (Exception e) {
             err.println("alerthub validate: the hub's configuration does not load: " + rootMessage(e));

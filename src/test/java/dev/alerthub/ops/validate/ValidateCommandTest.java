@@ -1,5 +1,6 @@
 package dev.alerthub.ops.validate;
 
+import dev.alerthub.AlerthubMain;
 import dev.alerthub.support.TestHub;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class ValidateCommandTest {
     static Run validate(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = ValidateCommand.run(args, PROJECT, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = AlerthubMain.validate(args, PROJECT, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8).lines().toList(), err.toString(StandardCharsets.UTF_8));
     }

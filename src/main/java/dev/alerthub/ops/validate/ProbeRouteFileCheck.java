@@ -1,8 +1,7 @@
-package dev.alerthub.probe;
+package dev.alerthub.ops.validate;
 
-import dev.alerthub.ops.validate.Problem;
-import dev.alerthub.ops.validate.RouteFile;
-import dev.alerthub.ops.validate.RouteFileCheck;
+import dev.alerthub.probe.ProbeFileCheck;
+import dev.alerthub.probe.ProbeKind;
 import org.apache.camel.CamelContext;
 
 import java.nio.file.Path;
@@ -10,7 +9,8 @@ import java.util.List;
 
 /**
  * The probe checks (values, datasources, duplicate ids, parameter names) for {@code alerthub validate}
- * and for route reload, which pick up every RouteFileCheck bean.
+ * and for route reload, which pick up every RouteFileCheck bean. It lives with the checker, not with
+ * the probes: the checker (ops) may use the probes' rules, the probes may not depend on the checker.
  */
 public final class ProbeRouteFileCheck implements RouteFileCheck {
     private final Path routesDir;

@@ -1,4 +1,4 @@
-package dev.alerthub;
+package dev.alerthub.config;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.alerthub.remediate;
+package dev.alerthub.kube;
 
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;

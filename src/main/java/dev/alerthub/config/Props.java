@@ -1,4 +1,4 @@
-package dev.alerthub;
+package dev.alerthub.config;
 
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
@@ -11,6 +11,12 @@ import java.util.Optional;
  * application.properties, {@code -Dname=} or {@code ALERTHUB_NAME} is the same value everywhere.
  */
 public final class Props {
+    /**
+     * Set by the wiring when the hub is built: false when it is built without its routes (validate),
+     * so beans that check route files at start-up leave that to validate.
+     */
+    public static final String ROUTES_LOADED = "alerthub.internal.routes-loaded";
+
     private final PropertiesComponent pc;
 
     public Props(PropertiesComponent pc) {

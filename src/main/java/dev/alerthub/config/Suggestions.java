@@ -1,4 +1,4 @@
-package dev.alerthub;
+package dev.alerthub.config;
 
 import java.util.Collection;
 import java.util.Locale;

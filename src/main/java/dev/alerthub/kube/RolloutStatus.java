@@ -1,4 +1,4 @@
-package dev.alerthub.remediate;
+package dev.alerthub.kube;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;

@@ -1,9 +1,8 @@
-package dev.alerthub.remediate;
+package dev.alerthub.kube;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,8 @@ import java.time.Duration;
  * rollout facts, instead of every page waiting for an API that is not there).
  */
 public final class Kubernetes implements AutoCloseable {
+    public static final String NOT_CONFIGURED = "no Kubernetes API: set alerthub.kubernetes.master-url, or run the"
+            + " hub in the cluster or with a kubeconfig";
     private final KubernetesClient client;
     private final String where;
 
@@ -56,11 +57,10 @@ public final class Kubernetes implements AutoCloseable {
         return where;
     }
 
-    /** The client, or a refusal saying that no cluster is configured. */
+    /** The client; IllegalStateException ({@link #NOT_CONFIGURED}) when no cluster is configured. */
     public KubernetesClient client() {
         if (client == null) {
-            throw new Refusal(Outcome.failed("kubernetes-not-configured"), "no Kubernetes API: set "
-                    + "alerthub.kubernetes.master-url, or run the hub in the cluster or with a kubeconfig");
+            throw new IllegalStateException(NOT_CONFIGURED);
         }
         return client;
     }
@@ -68,24 +68,6 @@ public final class Kubernetes implements AutoCloseable {
     /** The client or null, for optional uses (diagnosis). */
     public KubernetesClient clientOrNull() {
         return client;
-    }
-
-    /** An API failure in audit words: forbidden (RBAC), not found, conflict, or any other error. */
-    static Refusal failure(String doing, KubernetesClientException e) {
-        int code = e.getCode();
-        String reason = switch (code) {
-            case 403 -> "forbidden";
-            case 404 -> "not-found";
-            case 409 -> "conflict";
-            default -> "kubernetes-error";
-        };
-        String msg = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
-                : e.getMessage();
-        String text = doing + ": " + (code > 0 ? "HTTP " + code + " " : "") + (msg == null ? "" : msg);
-        if (code == 403) {
-            text += " (the hub's ServiceAccount lacks this permission; docs/remediation.md lists the Role)";
-        }
-        return new Refusal(Outcome.failed(reason), text.length() > 1500 ? text.substring(0, 1500) + "…" : text);
     }
 
     private static boolean inCluster() {

@@ -1,4 +1,4 @@
-package dev.alerthub.remediate;
+package dev.alerthub.kube;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package dev.alerthub.remediate;
+package dev.alerthub.kube;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
 public final class Rollouts {
     public static final String REVISION = "deployment.kubernetes.io/revision";
     public static final String POD_TEMPLATE_HASH = "pod-template-hash";
-    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    public static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private Rollouts() {
     }
