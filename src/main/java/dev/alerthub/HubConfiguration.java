@@ -5,6 +5,7 @@ import dev.alerthub.config.Props;
 import dev.alerthub.admin.HttpResponses;
 import dev.alerthub.admin.HubMetrics;
 import dev.alerthub.intake.AlertmanagerIntake;
+import dev.alerthub.intake.IntakeLimits;
 import dev.alerthub.intake.WebhookGuard;
 import dev.alerthub.notify.Email;
 import dev.alerthub.notify.PagerDuty;
@@ -61,9 +62,17 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("metrics", metrics);
 
         Database db = Database.open(p.get("alerthub.store.url", "jdbc:h2:file:./data/alerthub"),
-                p.get("alerthub.store.username"), p.get("alerthub.store.password"));
+                p.get("alerthub.store.username"), p.get("alerthub.store.password"),
+                p.getDuration("alerthub.store.statement-timeout", Database.DEFAULT_STATEMENT_TIMEOUT));
+        AlertStore.ViewSettings view = AlertStore.ViewSettings.DEFAULTS;
         AlertStore store = new AlertStore(db, clock, p.getDuration("alerthub.store.commit-timeout",
-                Duration.ofSeconds(10)).toMillis(), metrics);
+                Duration.ofSeconds(5)).toMillis(), metrics, new AlertStore.ViewSettings(
+                p.getInt("alerthub.intake.view.max-alerts", view.maxAlerts()),
+                p.getDuration("alerthub.intake.view.resolved-for", view.resolvedFor()),
+                p.getDuration("alerthub.intake.view.idle-for", view.idleFor())));
+        metrics.gauge("alerthub.intake.view.alerts", "fingerprints the intake remembers to skip unchanged re-sends",
+                store::viewSize);
+        metrics.gauge("alerthub.intake.queue", "webhook requests waiting for the store's writer", store::queued);
         onStop(context, "state store", () -> {
             store.close();
             db.close();
@@ -87,7 +96,7 @@ public class HubConfiguration implements CamelConfiguration {
 
         registry.bind("webhookGuard", new WebhookGuard(p.get("alerthub.webhook.token"),
                 p.getInt("alerthub.webhook.max-bytes", 1_048_576)));
-        registry.bind("alertmanagerIntake", new AlertmanagerIntake());
+        registry.bind("alertmanagerIntake", new AlertmanagerIntake(IntakeLimits.from(p::getInt)));
         registry.bind("routingFacts", new RoutingFacts());
         registry.bind("responses", new HttpResponses());
         registry.bind("alertsApi", new AlertsApi(store));

@@ -7,6 +7,7 @@ import dev.alerthub.store.AlertStore;
 import dev.alerthub.store.ConflictException;
 import dev.alerthub.store.InvalidRequestException;
 import dev.alerthub.store.NotFoundException;
+import dev.alerthub.store.StoreRefusedException;
 import dev.alerthub.store.StoreUnavailableException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.Exchange;
@@ -61,6 +62,11 @@ public class HttpResponses {
                 || t instanceof jakarta.mail.MessagingException) {
             json(exchange, 502, Map.of("status", 502, "error", reason(502),
                     "message", "the sink refused or could not be reached: " + SendFailures.describe(t)));
+        } else if (t instanceof StoreRefusedException) {
+            // the same request can never be stored: a 5xx would make Alertmanager repeat it forever
+            LOG.warn("Answering 400: {}", t.getMessage());
+            json(exchange, 400, Map.of("status", 400, "error", reason(400),
+                    "message", "the state store cannot keep this request's alerts; nothing was stored"));
         } else if (t instanceof StoreUnavailableException) {
             LOG.warn("Answering 503: {}", t.getMessage());
             json(exchange, 503, Map.of("status", 503, "error", reason(503),

@@ -19,19 +19,25 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Parses and validates an Alertmanager webhook into canonical alerts; every refusal names the field. */
 public class AlertmanagerIntake {
     public static final String SOURCE = "alertmanager";
     private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerIntake.class);
-    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{1,32}");
     /** Alertmanager writes Go's zero time for "not set". */
     private static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
     private final ObjectReader reader = Json.MAPPER.readerFor(AlertmanagerPayload.class)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final IntakeLimits limits;
+
+    public AlertmanagerIntake() {
+        this(IntakeLimits.DEFAULTS);
+    }
+
+    public AlertmanagerIntake(IntakeLimits limits) {
+        this.limits = limits;
+    }
 
     /** What one webhook carried. */
     public record Batch(List<Alert> alerts, int truncatedAlerts, String receiver) {
@@ -70,6 +76,10 @@ public class AlertmanagerIntake {
         if (p.alerts() == null) {
             throw HttpProblem.badRequest("alerts: missing; expected an array of alerts");
         }
+        if (p.alerts().size() > limits.alertsPerRequest()) {
+            throw HttpProblem.badRequest("alerts: " + p.alerts().size() + " alerts, at most "
+                    + limits.alertsPerRequest() + " (alerthub.webhook.limits.alerts-per-request)");
+        }
         List<Alert> alerts = new ArrayList<>(p.alerts().size());
         for (int i = 0; i < p.alerts().size(); i++) {
             alerts.add(toAlert("alerts[" + i + "]", p.alerts().get(i)));
@@ -82,7 +92,7 @@ public class AlertmanagerIntake {
         return new Batch(List.copyOf(alerts), truncated, p.receiver());
     }
 
-    private static Alert toAlert(String at, AlertmanagerPayload.Entry e) {
+    private Alert toAlert(String at, AlertmanagerPayload.Entry e) {
         if (e == null) {
             throw HttpProblem.badRequest(at + ": is null; expected an alert object");
         }
@@ -96,30 +106,62 @@ public class AlertmanagerIntake {
         if (labels == null || labels.isEmpty()) {
             throw HttpProblem.badRequest(at + ".labels: missing or empty; an alert needs at least one label");
         }
-        labels.forEach((name, value) -> {
-            if (!LABEL_NAME.matcher(name).matches()) {
-                throw HttpProblem.badRequest(at + ".labels: '" + name + "' is not a valid label name");
-            }
-            if (value == null) {
-                throw HttpProblem.badRequest(at + ".labels." + name + ": is null; expected a string");
-            }
-        });
+        checkPairs(at + ".labels", labels, limits.labelsPerAlert(), limits.labelValueLength(), "labels-per-alert",
+                "label-value-length");
         if (e.annotations() != null) {
-            e.annotations().forEach((name, value) -> {
-                if (value == null) {
-                    throw HttpProblem.badRequest(at + ".annotations." + name + ": is null; expected a string");
-                }
-            });
+            checkPairs(at + ".annotations", e.annotations(), limits.annotationsPerAlert(),
+                    limits.annotationValueLength(), "annotations-per-alert", "annotation-value-length");
+        }
+        if (e.generatorURL() != null) {
+            checkValue(at + ".generatorURL", e.generatorURL(), limits.annotationValueLength(),
+                    "annotation-value-length");
         }
         Instant startsAt = time(at + ".startsAt", e.startsAt());
         if (startsAt == null) {
             throw HttpProblem.badRequest(at + ".startsAt: missing; expected an RFC 3339 time");
         }
         Instant endsAt = status == AlertStatus.FIRING ? null : time(at + ".endsAt", e.endsAt());
-        String fingerprint = e.fingerprint() != null && FINGERPRINT.matcher(e.fingerprint()).matches()
-                ? e.fingerprint() : Fingerprints.of(labels);
-        return new Alert(fingerprint, status, null, null, labels, e.annotations(), startsAt, endsAt,
+        // the payload's own fingerprint is ignored: trusting it would let a caller resolve (or page as)
+        // someone else's alert; computed from the labels, it is exactly what Alertmanager computes
+        return new Alert(Fingerprints.of(labels), status, null, null, labels, e.annotations(), startsAt, endsAt,
                 e.generatorURL(), SOURCE);
+    }
+
+    /** Labels or annotations: how many, and each name and value (the message never echoes a long name). */
+    private void checkPairs(String at, Map<String, String> pairs, int maxPairs, int maxValue, String countSetting,
+                            String valueSetting) {
+        if (pairs.size() > maxPairs) {
+            throw HttpProblem.badRequest(at + ": " + pairs.size() + " entries, at most " + maxPairs
+                    + " (alerthub.webhook.limits." + countSetting + ")");
+        }
+        pairs.forEach((name, value) -> {
+            if (name.isEmpty()) {
+                throw HttpProblem.badRequest(at + ": a name is empty");
+            }
+            if (name.length() > limits.labelNameLength()) {
+                throw HttpProblem.badRequest(at + ": name of " + name.length() + " characters, at most "
+                        + limits.labelNameLength() + " (alerthub.webhook.limits.label-name-length)");
+            }
+            String bad = Text.problem(name, true);
+            if (bad != null) {
+                throw HttpProblem.badRequest(at + ": name " + Text.quote(name) + " " + bad);
+            }
+            if (value == null) {
+                throw HttpProblem.badRequest(at + "." + name + ": is null; expected a string");
+            }
+            checkValue(at + "." + name, value, maxValue, valueSetting);
+        });
+    }
+
+    private static void checkValue(String field, String value, int max, String setting) {
+        if (value.length() > max) {
+            throw HttpProblem.badRequest(field + ": " + value.length() + " characters, at most " + max
+                    + " (alerthub.webhook.limits." + setting + ")");
+        }
+        String bad = Text.problem(value, false);
+        if (bad != null) {
+            throw HttpProblem.badRequest(field + ": " + bad);
+        }
     }
 
     private static Instant time(String field, String value) {

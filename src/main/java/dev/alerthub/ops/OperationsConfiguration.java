@@ -5,6 +5,7 @@ import dev.alerthub.metrics.Metrics;
 import dev.alerthub.ops.validate.ProbeRouteFileCheck;
 import dev.alerthub.probe.ProbeFileCheck;
 import dev.alerthub.probe.ProbeGate;
+import dev.alerthub.store.AlertStore;
 import dev.alerthub.store.Database;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -30,7 +31,8 @@ public class OperationsConfiguration implements CamelConfiguration {
         Database db = registry.lookupByNameAndType("database", Database.class);
 
         // health: readiness = store + routes (+ Camel's context check); Prometheus only as a detail
-        registry.bind("storeHealthCheck", new StoreHealthCheck(db));
+        registry.bind("storeHealthCheck", new StoreHealthCheck(db,
+                registry.lookupByNameAndType("alertStore", AlertStore.class)));
         registry.bind("routesHealthCheck", new RoutesHealthCheck());
         registry.bind("prometheusHealthCheck", new PrometheusHealthCheck(p.get("alerthub.prometheus.url",
                 "http://localhost:9090")));

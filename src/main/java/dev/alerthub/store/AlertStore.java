@@ -11,8 +11,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -22,10 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +38,19 @@ import java.util.concurrent.TimeoutException;
 public class AlertStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertStore.class);
     private static final int MAX_REQUESTS_PER_BATCH = 256;
+    private static final long SWEEP_EVERY_MILLIS = 60_000;
 
     /** How many alerts a request carried, and the outbox events it created (to hand to the router). */
     public record Accepted(int accepted, List<Long> newEvents) {
+    }
+
+    /**
+     * The in-memory view's bounds (alerthub.intake.view.*): at most {@code maxAlerts} fingerprints;
+     * resolved ones forgotten after {@code resolvedFor}, any not re-sent for {@code idleFor}.
+     */
+    public record ViewSettings(int maxAlerts, Duration resolvedFor, Duration idleFor) {
+        public static final ViewSettings DEFAULTS = new ViewSettings(100_000, Duration.ofMinutes(15),
+                Duration.ofHours(6));
     }
 
     private record Write(List<Alert> alerts, CompletableFuture<List<Long>> done) {
@@ -52,34 +60,55 @@ public class AlertStore implements AutoCloseable {
     private final Metrics metrics;
     private final Clock clock;
     private final long timeoutMillis;
-    private final Map<String, String> stored = new ConcurrentHashMap<>();
+    private final AlertView view;
+    private final int loadAtStart;
     private final BlockingQueue<Write> pending = new LinkedBlockingQueue<>(10_000);
     private final Thread writer;
     private volatile boolean running = true;
+    /** System.nanoTime() when the writer started its current batch; 0 while it waits for work. */
+    private volatile long busySince;
+    private long lastSweep;
 
     public AlertStore(Database db, Clock clock, long timeoutMillis, Metrics metrics) {
+        this(db, clock, timeoutMillis, metrics, ViewSettings.DEFAULTS);
+    }
+
+    public AlertStore(Database db, Clock clock, long timeoutMillis, Metrics metrics, ViewSettings settings) {
         this.db = db;
         this.metrics = metrics;
         this.clock = clock;
         this.timeoutMillis = timeoutMillis;
+        this.view = new AlertView(settings.maxAlerts(), settings.resolvedFor(), settings.idleFor());
+        this.loadAtStart = settings.maxAlerts();
         loadView();
+        this.lastSweep = clock.millis();
         this.writer = new Thread(this::writeLoop, "alerthub-store-writer");
         this.writer.setDaemon(true);
         this.writer.start();
     }
 
-    /** Stores what changed; returns after commit. Throws {@link StoreUnavailableException} otherwise. */
+    /**
+     * Stores what changed; returns after commit. Throws {@link StoreUnavailableException} when there
+     * is no commit within the timeout: the caller answers 503 and Alertmanager re-sends, which is safe
+     * whether or not the write later commits (the store's unique keys make a re-send a no-op).
+     */
     public Accepted accept(List<Alert> alerts) {
         List<Alert> changed = new ArrayList<>();
+        long now = clock.millis();
         for (Alert a : alerts) {
             metrics.count("alerthub.alerts.received", "source", sourceKind(a.source()), "severity", a.severity().wire(),
                     "status", a.status().wire());
-            if (!stateKey(a).equals(stored.get(a.fingerprint()))) {
+            if (!view.unchanged(a, now)) {
                 changed.add(a);
             }
         }
         if (changed.isEmpty()) {
             return new Accepted(alerts.size(), List.of());
+        }
+        String stuck = writerProblem();
+        if (stuck != null) {
+            // answer at once instead of queueing behind a batch that is not coming back
+            throw new StoreUnavailableException("state store: " + stuck, null);
         }
         Write w = new Write(changed, new CompletableFuture<>());
         try {
@@ -91,29 +120,54 @@ public class AlertStore implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("state store: interrupted", e);
         } catch (TimeoutException e) {
+            // the writer skips a write whose caller gave up, unless it is already being written
+            w.done().cancel(false);
             throw new StoreUnavailableException("state store: no commit within " + timeoutMillis + " ms", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof StoreUnavailableException s) {
-                throw s;
+            if (e.getCause() instanceof RuntimeException r
+                    && (r instanceof StoreUnavailableException || r instanceof StoreRefusedException)) {
+                throw r;
             }
             throw new StoreUnavailableException("state store: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
-    /** Rows for the read API: the alert plus when it was last notified. */
-    public List<Map<String, Object>> listForApi(AlertStatus status) {
+    /**
+     * Why the store is not taking writes now (the writer has been inside one batch for longer than a
+     * caller waits: a hung store), or null. Readiness reports it; callers get 503 at once meanwhile.
+     */
+    public String writerProblem() {
+        long since = busySince;
+        if (since == 0) {
+            return null;
+        }
+        long millis = (System.nanoTime() - since) / 1_000_000;
+        return millis > timeoutMillis ? "no commit for " + millis + " ms (store hung or locked)" : null;
+    }
+
+    /** Requests waiting for the writer. */
+    public int queued() {
+        return pending.size();
+    }
+
+    /** Fingerprints the intake's view currently remembers (bounded, see {@link ViewSettings}). */
+    public int viewSize() {
+        return view.size();
+    }
+
+    /** Rows for the read API, newest first, one page: the alert plus when it was last notified. */
+    public List<Map<String, Object>> listForApi(AlertStatus status, int limit, long offset) {
         String sql = "SELECT body, last_notified_at FROM alerts" + (status == null ? "" : " WHERE status = ?")
-                + " ORDER BY starts_at DESC, fingerprint";
+                + " ORDER BY starts_at DESC, fingerprint LIMIT ? OFFSET ?";
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (status != null) {
-                    ps.setString(1, status.wire());
-                }
+                Database.bind(ps, status == null ? new Object[] {limit, offset}
+                        : new Object[] {status.wire(), limit, offset});
                 List<Map<String, Object>> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Alert a = Json.read(rs.getString(1), Alert.class);
-                        Map<String, Object> row = new java.util.LinkedHashMap<>();
+                        Map<String, Object> row = new LinkedHashMap<>();
                         row.put("fingerprint", a.fingerprint());
                         row.put("status", a.status().wire());
                         row.put("severity", a.severity().wire());
@@ -153,28 +207,88 @@ public class AlertStore implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+            sweepView();
             if (first == null) {
                 continue;
             }
             List<Write> batch = new ArrayList<>();
             batch.add(first);
             pending.drainTo(batch, MAX_REQUESTS_PER_BATCH - 1);
-            try {
-                long t0 = System.nanoTime();
-                List<List<Long>> ids = db.inTransaction(c -> writeBatch(c, batch));
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("Committed {} request(s) in {} us", batch.size(), (System.nanoTime() - t0) / 1000);
-                }
-                for (int i = 0; i < batch.size(); i++) {
-                    for (Alert a : batch.get(i).alerts()) {
-                        stored.put(a.fingerprint(), stateKey(a));
-                    }
-                    batch.get(i).done().complete(ids.get(i));
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("State store write failed for {} request(s); callers get 503: {}", batch.size(), e.getMessage());
-                batch.forEach(w -> w.done().completeExceptionally(e));
+            // callers that gave up (503) will re-send: writing theirs now would only prolong a backlog
+            batch.removeIf(w -> w.done().isDone());
+            if (batch.isEmpty()) {
+                continue;
             }
+            busySince = System.nanoTime();
+            try {
+                write(batch);
+            } finally {
+                busySince = 0;
+            }
+        }
+    }
+
+    /**
+     * One transaction for the batch. If the store refuses it for its data (a value it cannot keep),
+     * each request is retried alone, so only the request that carried the value fails.
+     */
+    private void write(List<Write> batch) {
+        try {
+            commit(batch);
+        } catch (RuntimeException e) {
+            if (batch.size() > 1 && refusedData(e)) {
+                LOG.warn("State store refused a batch of {} request(s) for its data; writing them one by one: {}",
+                        batch.size(), e.getMessage());
+                for (Write w : batch) {
+                    write(List.of(w));
+                }
+                return;
+            }
+            RuntimeException answer = refusedData(e)
+                    ? new StoreRefusedException("state store refused the alerts: " + e.getMessage(), e) : e;
+            LOG.warn("State store write failed for {} request(s); callers get {}: {}", batch.size(),
+                    answer instanceof StoreRefusedException ? 400 : 503, e.getMessage());
+            batch.forEach(w -> w.done().completeExceptionally(answer));
+        }
+    }
+
+    private void commit(List<Write> batch) {
+        long t0 = System.nanoTime();
+        List<List<Long>> ids = db.inTransaction(c -> writeBatch(c, batch));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Committed {} request(s) in {} us", batch.size(), (System.nanoTime() - t0) / 1000);
+        }
+        long now = clock.millis();
+        for (int i = 0; i < batch.size(); i++) {
+            for (Alert a : batch.get(i).alerts()) {
+                view.stored(a, now);
+            }
+            batch.get(i).done().complete(ids.get(i));
+        }
+        if (view.full()) {
+            view.sweep(now);
+        }
+    }
+
+    /**
+     * SQL states of class 22 (data exception: too long, bad character) and 23 (integrity), and
+     * PostgreSQL's 54000 (an index row too large): the data, not the store's availability, is the problem.
+     */
+    private static boolean refusedData(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                return state.startsWith("22") || state.startsWith("23") || state.equals("54000");
+            }
+        }
+        return false;
+    }
+
+    private void sweepView() {
+        long now = clock.millis();
+        if (now - lastSweep >= SWEEP_EVERY_MILLIS) {
+            lastSweep = now;
+            view.sweep(now);
         }
     }
 
@@ -233,18 +347,22 @@ public class AlertStore implements AutoCloseable {
         return out;
     }
 
+    /** Firing alerts only, the most recently updated first: the ones Alertmanager will re-send. */
     private void loadView() {
+        long now = clock.millis();
         db.run(c -> {
-            try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT body FROM alerts")) {
-                while (rs.next()) {
-                    Alert a = Json.read(rs.getString(1), Alert.class);
-                    stored.put(a.fingerprint(), stateKey(a));
+            try (PreparedStatement ps = c.prepareStatement("SELECT body FROM alerts WHERE status = 'firing'"
+                    + " ORDER BY updated_at DESC LIMIT ?")) {
+                ps.setInt(1, loadAtStart);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        view.stored(Json.read(rs.getString(1), Alert.class), now);
+                    }
                 }
             }
             return null;
         });
-        LOG.info("State store holds {} alert(s)", stored.size());
+        LOG.info("Intake view loaded with {} firing alert(s) from the state store", view.size());
     }
 
     /** {@code probe:<id>} counts as {@code probe}: one series per source kind, not per probe. */
@@ -253,15 +371,9 @@ public class AlertStore implements AutoCloseable {
         return colon < 0 ? source : source.substring(0, colon);
     }
 
-    /** What makes a re-send "unchanged": same status, same occurrence, same text. */
-    private static String stateKey(Alert a) {
-        return a.status().wire() + '|' + a.startsAt() + '|' + a.endsAt() + '|'
-                + Objects.hash(a.annotations(), a.generatorURL());
-    }
-
     /** Forgets the in-memory view (tests and operators clearing the store underneath a running hub). */
     public void forgetView() {
-        stored.clear();
+        view.clear();
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,6 +21,9 @@ import java.time.temporal.ChronoUnit;
 /** The state store's connection pool and schema. Everything the hub must not forget lives here. */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    /** Every statement's limit unless alerthub.store.statement-timeout says otherwise. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
@@ -31,6 +35,18 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool and migrates the schema; fails with the reason when the store is unreachable. */
     public static Database open(String url, String username, String password) {
+        return open(url, username, password, DEFAULT_STATEMENT_TIMEOUT);
+    }
+
+    /**
+     * As {@link #open(String, String, String)}, with a bound on every statement: a store that hangs
+     * (a lock held elsewhere, a frozen server or network) gives each JDBC call back to its thread after
+     * at most {@code statementTimeout} (server side: the session's statement timeout; client side, for
+     * a server that no longer answers at all: PostgreSQL's socketTimeout a little later). The intake's
+     * single writer is therefore freed, never stuck for good; callers stop waiting sooner
+     * (alerthub.store.commit-timeout) and answer 503.
+     */
+    public static Database open(String url, String username, String password, Duration statementTimeout) {
         Dialect dialect = Dialect.of(url);
         HikariConfig config = new HikariConfig();
         config.setPoolName("alerthub-store");
@@ -44,6 +60,16 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(10);
         config.setConnectionTimeout(5_000);
         config.setValidationTimeout(2_000);
+        long ms = Math.max(1, statementTimeout.toMillis());
+        if (dialect == Dialect.POSTGRESQL) {
+            config.setConnectionInitSql("SET statement_timeout = " + ms);
+            // seconds; a setting in the URL wins over these (the driver reads the URL last)
+            config.addDataSourceProperty("socketTimeout", String.valueOf(ms / 1000 + 10));
+            config.addDataSourceProperty("connectTimeout", "5");
+            config.addDataSourceProperty("loginTimeout", "5");
+        } else {
+            config.setConnectionInitSql("SET QUERY_TIMEOUT " + ms);
+        }
         config.setInitializationFailTimeout(10_000);
         HikariDataSource ds = new HikariDataSource(config);
         try {

@@ -33,4 +33,14 @@ class FingerprintsTest {
                 .isEqualTo(Fingerprints.of(new TreeMap<>(Map.of("b", "2", "a", "1"))));
         assertThat(Fingerprints.of(Map.of("a", "1"))).isNotEqualTo(Fingerprints.of(Map.of("a", "2")));
     }
+
+    @Test
+    void utf8LabelNamesAreSortedByTheirBytesAsGoSortsThem() {
+        // U+FFFD sorts before U+1F600 in UTF-8 (Go) but after it in UTF-16 (Java's compareTo); the
+        // expected value is an independent implementation of model.LabelSet.Fingerprint over UTF-8 bytes
+        assertThat(Fingerprints.of(Map.of("alertname", "X", "\uFFFD", "a", "\uD83D\uDE00", "b")))
+                .isEqualTo("d9a63211d5d5efb9");
+        assertThat(Fingerprints.of(Map.of("alertname", "X", "k8s.namespace.name", "shop")))
+                .isEqualTo("bdab0803e3d3f946");
+    }
 }

@@ -11,11 +11,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.alerthub.alert.Json;
+import dev.alerthub.intake.IntakeLimits;
+
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The durable intake on both stores the hub supports: embedded H2 and the machine's PostgreSQL. */
 class AlertStoreTest {
@@ -137,6 +147,97 @@ class AlertStoreTest {
         pool.shutdown();
         assertThat(created).isEqualTo(group.size());
         assertThat(count(db, "SELECT COUNT(*) FROM alert_events")).isEqualTo(group.size());
+    }
+
+    /** The largest alert the default limits let through: every count and length at its maximum. */
+    static Alert largestAcceptedAlert() {
+        IntakeLimits l = IntakeLimits.DEFAULTS;
+        // two UTF-8 bytes per character, so byte-counting columns would overflow too
+        String value = "\u00fc".repeat(l.labelValueLength());
+        Map<String, String> labels = new TreeMap<>();
+        labels.put("alertname", value);
+        for (int i = 1; i < l.labelsPerAlert(); i++) {
+            labels.put(String.format("%03d", i) + "n".repeat(l.labelNameLength() - 3), value);
+        }
+        Map<String, String> annotations = new TreeMap<>();
+        for (int i = 0; i < l.annotationsPerAlert(); i++) {
+            annotations.put(String.format("%03d", i) + "a".repeat(l.labelNameLength() - 3),
+                    "\u00e9".repeat(l.annotationValueLength()));
+        }
+        String body = Json.write(Map.of("version", "4", "alerts", List.of(Map.of("status", "firing",
+                "labels", labels, "annotations", annotations, "startsAt", "2026-12-01T10:00:00Z",
+                "generatorURL", "h".repeat(l.annotationValueLength())))));
+        // the intake itself says it accepts this (max-bytes aside: the body is larger than one request)
+        return new AlertmanagerIntake(l).parse(body.getBytes(StandardCharsets.UTF_8)).alerts().get(0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void theLargestAlertIntakeAcceptsIsStoredAndReadBack(String kind) throws Exception {
+        Database db = database(storeUrl(kind));
+        AlertStore store = store(db);
+        Alert largest = largestAcceptedAlert();
+        assertThat(store.accept(List.of(largest)).newEvents()).hasSize(1);
+        assertThat(store.find(largest.fingerprint())).isEqualTo(largest);
+        assertThat(store.accept(List.of(largest.withStatus(AlertStatus.RESOLVED, largest.startsAt().plusSeconds(60))))
+                .newEvents()).as("and its resolve").hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql"})
+    void aRequestTheStoreRefusesFailsAloneAndTheOthersOfItsBatchAreStored(String kind) throws Exception {
+        PostgresSchema schema = new PostgresSchema();
+        open.add(schema);
+        Database db = database(schema.url());
+        AlertStore store = store(db);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (Connection lock = java.sql.DriverManager.getConnection(PostgresSchema.SERVER, PostgresSchema.user(), "")) {
+            lock.setAutoCommit(false);
+            try (Statement st = lock.createStatement()) {
+                st.execute("LOCK TABLE " + schema.name() + ".alerts IN ACCESS EXCLUSIVE MODE");
+            }
+            Future<?> first = pool.submit(() -> store.accept(List.of(alert("First", "x"))));
+            // the writer waits for the lock with the first request; the next ones queue into one batch
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(db, "SELECT COUNT(*) FROM pg_locks WHERE NOT granted"
+                    + " AND relation = '" + schema.name() + ".alerts'::regclass") == 1);
+            List<Future<AlertStore.Accepted>> good = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Alert a = alert("Good" + i, "x");
+                good.add(pool.submit(() -> store.accept(List.of(a))));
+            }
+            // bypassing intake: a value no column can keep (intake's limits would have refused it)
+            Future<AlertStore.Accepted> bad = pool.submit(() -> store.accept(List.of(alert("x".repeat(3000), "x"))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.queued() == 6);
+            lock.rollback();
+
+            first.get();
+            assertThatThrownBy(bad::get).hasCauseInstanceOf(StoreRefusedException.class);
+            for (Future<AlertStore.Accepted> g : good) {
+                assertThat(g.get().newEvents()).hasSize(1);
+            }
+            assertThat(count(db, "SELECT COUNT(*) FROM alerts")).isEqualTo(6);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Alert alert(String name, String value) {
+        return Alert.of(AlertStatus.FIRING, Map.of("alertname", name, "v", value), Map.of(),
+                Instant.parse("2026-12-01T10:00:00Z"), null, null, "alertmanager");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aRestartedStoreRemembersOnlyItsFiringAlerts(String kind) throws Exception {
+        String url = storeUrl(kind);
+        store(database(url)).accept(alerts("webhook-firing-warning-2-alerts"));
+        AlertStore first = store(database(url));
+        first.accept(alerts("webhook-mixed"));
+        assertThat(first.viewSize()).isEqualTo(2);
+
+        AlertStore second = store(database(url));
+        assertThat(second.viewSize()).as("the resolved one is not loaded").isEqualTo(1);
+        assertThat(second.accept(alerts("webhook-mixed")).newEvents()).as("and still not re-notified").isEmpty();
     }
 
     private static long count(Database db, String sql) throws Exception {
