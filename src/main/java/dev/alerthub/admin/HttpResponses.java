@@ -70,7 +70,7 @@ public class HttpResponses {
         } else if (t instanceof StoreUnavailableException) {
             LOG.warn("Answering 503: {}", t.getMessage());
             json(exchange, 503, Map.of("status", 503, "error", reason(503),
-                    "message", "state store unavailable; nothing was stored, retry later"));
+                    "message", "state store unavailable; retry later (safe: an alert is never stored twice)"));
             exchange.getMessage().setHeader("Retry-After", "5");
         } else {
             LOG.error("Answering 500 to {} {}", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),

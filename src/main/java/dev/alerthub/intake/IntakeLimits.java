@@ -19,7 +19,8 @@ public record IntakeLimits(int alertsPerRequest, int labelsPerAlert, int labelNa
                            int annotationsPerAlert, int annotationValueLength) {
     /** The store's alerts.alertname column (V32): no label value may be longer. */
     public static final int STORE_LABEL_VALUE_LENGTH = 2048;
-    public static final IntakeLimits DEFAULTS = new IntakeLimits(10_000, 64, 256, STORE_LABEL_VALUE_LENGTH, 64, 16_384);
+    public static final IntakeLimits DEFAULTS =
+            new IntakeLimits(10_000, 64, 256, STORE_LABEL_VALUE_LENGTH, 64, 16_384);
 
     public IntakeLimits {
         positive("alerts-per-request", alertsPerRequest);
@@ -47,7 +48,8 @@ public record IntakeLimits(int alertsPerRequest, int labelsPerAlert, int labelNa
 
     private static void positive(String name, int value) {
         if (value < 1) {
-            throw new IllegalArgumentException("alerthub.webhook.limits." + name + ": must be at least 1, got " + value);
+            throw new IllegalArgumentException("alerthub.webhook.limits." + name + ": must be at least 1, got "
+                    + value);
         }
     }
 }

@@ -120,8 +120,10 @@ class AlertmanagerIntakeTest {
         AlertmanagerIntake limited = new AlertmanagerIntake(small);
         String ok = alert(Map.of("alertname", "A"), Map.of(), "http://p/g");
         Map<String, String> cases = new java.util.LinkedHashMap<>();
-        cases.put(String.join(",", ok, ok, ok), "alerts: 3 alerts, at most 2 (alerthub.webhook.limits.alerts-per-request)");
-        cases.put(alert(many("l", 4, "v"), Map.of(), "u"), "alerts[0].labels: 4 entries, at most 3 (alerthub.webhook.limits.labels-per-alert)");
+        cases.put(String.join(",", ok, ok, ok),
+                "alerts: 3 alerts, at most 2 (alerthub.webhook.limits.alerts-per-request)");
+        cases.put(alert(many("l", 4, "v"), Map.of(), "u"),
+                "alerts[0].labels: 4 entries, at most 3 (alerthub.webhook.limits.labels-per-alert)");
         cases.put(alert(Map.of("alertname", "A", "n".repeat(11), "v"), Map.of(), "u"),
                 "alerts[0].labels: name of 11 characters, at most 10 (alerthub.webhook.limits.label-name-length)");
         cases.put(alert(Map.of("alertname", "x".repeat(21)), Map.of(), "u"),

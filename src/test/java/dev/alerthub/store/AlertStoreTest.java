@@ -198,8 +198,8 @@ class AlertStoreTest {
             }
             Future<?> first = pool.submit(() -> store.accept(List.of(alert("First", "x"))));
             // the writer waits for the lock with the first request; the next ones queue into one batch
-            await().atMost(Duration.ofSeconds(10)).until(() -> count(db, "SELECT COUNT(*) FROM pg_locks WHERE NOT granted"
-                    + " AND relation = '" + schema.name() + ".alerts'::regclass") == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(db, "SELECT COUNT(*) FROM pg_locks"
+                    + " WHERE NOT granted AND relation = '" + schema.name() + ".alerts'::regclass") == 1);
             List<Future<AlertStore.Accepted>> good = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 Alert a = alert("Good" + i, "x");
