@@ -73,7 +73,8 @@ class StoreOutageTest {
     @Test
     void refusedConnectionsGet503WithinSecondsAndNotReadyThenRecoverWithoutRestartLosingNothing() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> caller.acknowledged.size() >= 3);
-        // the store refuses the hub: its sessions are ended and new ones are not let in
+        // the store refuses the hub mid-run: its sessions are ended and every new one is refused by the
+        // server (a port nothing listens on would only refuse at start-up, where the hub does not start)
         admin("ALTER ROLE " + role + " NOLOGIN");
         admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
         Instant outage = Instant.now();
