@@ -1,6 +1,13 @@
 package dev.alerthub;
 
+import dev.alerthub.admin.DigestApi;
+import dev.alerthub.lifecycle.DigestMessages;
+import dev.alerthub.lifecycle.DigestSender;
+import dev.alerthub.lifecycle.Digests;
 import dev.alerthub.lifecycle.TimeIntervals;
+import dev.alerthub.lifecycle.TimeIntervalsFile;
+import dev.alerthub.store.Database;
+import dev.alerthub.store.DigestReads;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -9,10 +16,15 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The alert lifecycle's beans (docs/lifecycle.md): {@code timeIntervals} for routes and recurring
- * silences. Its clock is the bean bound as {@code clock} when there is one (tests), else UTC system time.
+ * silences; the digest ({@code digests}, {@code digestSender}, {@code digestApi}). Needs the
+ * {@code database} HubConfiguration binds. The clock is the bean bound as {@code clock} when there
+ * is one (tests), else UTC system time.
  */
 public class LifecycleConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleConfiguration.class);
@@ -23,10 +35,30 @@ public class LifecycleConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         Clock clock = clock(registry);
         Path file = timeIntervalsFile(p);
-        TimeIntervals intervals = TimeIntervals.load(file, clock);
+        // validate builds the beans without routes and reports the file's problems itself
+        TimeIntervals intervals = p.getBoolean(AlerthubMain.ROUTES_LOADED, true) ? TimeIntervals.load(file, clock)
+                : new TimeIntervals(TimeIntervalsFile.read(file).intervals(), file, clock);
         registry.bind("timeIntervals", intervals);
         LOG.info("Time intervals: {} from {}", intervals.names().isEmpty() ? "none" : String.join(", ",
                 intervals.names().stream().sorted().toList()), file);
+
+        Digests digests = new Digests(new DigestReads(registry.lookupByNameAndType("database", Database.class)), clock);
+        int hours = p.getInt("alerthub.digest.hours", 24);
+        List<String> sinks = Arrays.stream(p.get("alerthub.digest.sinks", "email,slack").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String s : sinks) {
+            if (!s.equals("email") && !s.equals("slack")) {
+                throw new IllegalArgumentException("alerthub.digest.sinks: '" + s + "' is not email or slack");
+            }
+        }
+        ZoneId zone = zone(p.get("alerthub.digest.timezone", "UTC"));
+        DigestSender sender = new DigestSender(digests, new DigestMessages(zone), hours, sinks,
+                p.get("alerthub.digest.email-target"), p.get("alerthub.digest.slack-target"));
+        registry.bind("digests", digests);
+        registry.bind("digestSender", sender);
+        registry.bind("digestApi", new DigestApi(digests, sender, hours));
+        LOG.info("Digest: {} in {} to {}", p.get("alerthub.digest.cron", "0 0 8 * * ?"), zone,
+                sinks.isEmpty() ? "no sink (GET /api/digest only)" : String.join(" and ", sinks));
     }
 
     /** {@code alerthub.time-intervals.file}, default {@code <alerthub.config-dir>/time-intervals.yaml}. */
@@ -34,6 +66,15 @@ public class LifecycleConfiguration implements CamelConfiguration {
         String configured = p.get("alerthub.time-intervals.file");
         return configured.isEmpty() ? Path.of(p.get("alerthub.config-dir", "config")).resolve("time-intervals.yaml")
                 : Path.of(configured);
+    }
+
+    private static ZoneId zone(String name) {
+        try {
+            return ZoneId.of(name);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("alerthub.digest.timezone: '" + name
+                    + "' is not a time zone (an IANA name such as Europe/Berlin, or UTC)");
+        }
     }
 
     static Clock clock(Registry registry) {
