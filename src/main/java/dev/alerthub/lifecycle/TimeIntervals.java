@@ -36,7 +36,7 @@ public final class TimeIntervals {
         TimeIntervalsFile.Parsed parsed = TimeIntervalsFile.read(file);
         if (!parsed.problems().isEmpty()) {
             throw new IllegalArgumentException("time intervals not loaded:\n" + parsed.problems().stream()
-                    .map(TimeIntervalsFile.Problem::toString).collect(Collectors.joining("\n")));
+                    .map(FileProblem::toString).collect(Collectors.joining("\n")));
         }
         return new TimeIntervals(parsed.intervals(), file, clock);
     }

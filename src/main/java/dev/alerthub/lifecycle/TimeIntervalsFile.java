@@ -50,27 +50,19 @@ public final class TimeIntervalsFile {
     private static final List<String> MONTHS = List.of("january", "february", "march", "april", "may", "june",
             "july", "august", "september", "october", "november", "december");
 
-    /** One problem in the file; prints as {@code file:line: message}. */
-    public record Problem(Path file, int line, String message) {
-        @Override
-        public String toString() {
-            return file + ":" + line + ": " + message;
-        }
-    }
-
     /** What the file defines (by name, in file order) and what is wrong with it. */
-    public record Parsed(Map<String, List<TimeInterval>> intervals, List<Problem> problems) {
+    public record Parsed(Map<String, List<TimeInterval>> intervals, List<FileProblem> problems) {
     }
 
     private final Path file;
-    private final List<Problem> problems = new ArrayList<>();
+    private final List<FileProblem> problems = new ArrayList<>();
 
     private TimeIntervalsFile(Path file) {
         this.file = file;
     }
 
     /** The problems of one file, none when it is valid or absent (no file means no intervals). */
-    public static List<Problem> check(Path file) {
+    public static List<FileProblem> check(Path file) {
         return read(file).problems();
     }
 
@@ -90,10 +82,10 @@ public final class TimeIntervalsFile {
             root = new Compose(LoadSettings.builder().setLabel(file.toString()).build()).composeReader(r);
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(1);
-            problems.add(new Problem(file, line, "not valid YAML: " + e.getProblem()));
+            problems.add(new FileProblem(file, line, "not valid YAML: " + e.getProblem()));
             return out;
         } catch (YamlEngineException | IOException e) {
-            problems.add(new Problem(file, 1, "cannot read: " + e.getMessage()));
+            problems.add(new FileProblem(file, 1, "cannot read: " + e.getMessage()));
             return out;
         }
         if (root.isEmpty() || isNull(root.get())) {
@@ -355,7 +347,7 @@ public final class TimeIntervalsFile {
     }
 
     private void problem(Node node, String message) {
-        problems.add(new Problem(file, node.getStartMark().map(m -> m.getLine() + 1).orElse(1), message));
+        problems.add(new FileProblem(file, node.getStartMark().map(m -> m.getLine() + 1).orElse(1), message));
     }
 
     private static String scalar(Node n) {
