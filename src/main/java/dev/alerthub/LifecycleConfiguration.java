@@ -1,6 +1,7 @@
 package dev.alerthub;
 
 import dev.alerthub.admin.DigestApi;
+import dev.alerthub.config.Props;
 import dev.alerthub.lifecycle.DigestMessages;
 import dev.alerthub.lifecycle.DigestSender;
 import dev.alerthub.lifecycle.Digests;
@@ -37,7 +38,7 @@ public class LifecycleConfiguration implements CamelConfiguration {
         Clock clock = clock(registry);
         Path file = timeIntervalsFile(p);
         // validate builds the beans without routes and reports the file's problems itself
-        TimeIntervals intervals = p.getBoolean(AlerthubMain.ROUTES_LOADED, true) ? TimeIntervals.load(file, clock)
+        TimeIntervals intervals = p.getBoolean(Props.ROUTES_LOADED, true) ? TimeIntervals.load(file, clock)
                 : new TimeIntervals(TimeIntervalsFile.read(file).intervals(), file, clock);
         registry.bind("timeIntervals", intervals);
         LOG.info("Time intervals: {} from {}", intervals.names().isEmpty() ? "none" : String.join(", ",

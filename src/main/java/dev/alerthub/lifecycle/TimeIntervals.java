@@ -1,6 +1,6 @@
 package dev.alerthub.lifecycle;
 
-import dev.alerthub.Suggestions;
+import dev.alerthub.config.Suggestions;
 
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.alerthub.lifecycle;
 
-import dev.alerthub.Suggestions;
+import dev.alerthub.config.Suggestions;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
