@@ -65,8 +65,9 @@ public class DigestMessages {
                 .put("text", cut(title(d), 150));
         ObjectNode section = blocks.addObject().put("type", "section");
         ArrayNode fields = section.putArray("fields");
+        List<String[]> lines = lines(d);
         // Slack allows 10 fields per section
-        for (String[] l : lines(d).subList(0, Math.min(10, lines(d).size()))) {
+        for (String[] l : lines.subList(0, Math.min(10, lines.size()))) {
             fields.addObject().put("type", "mrkdwn").put("text", cut("*" + esc(l[0]) + "*\n" + esc(l[1]), 2000));
         }
         List<String> oldest = oldest(d);
