@@ -53,7 +53,8 @@ class ArchitectureTest {
             .ensureAllClassesAreContainedInArchitecture()
             .layer("Model").definedBy(in("alert", "config", "metrics"))
             .layer("Store").definedBy(in("store"))
-            .layer("Capabilities").definedBy(in("intake", "route", "notify", "probe", "remediate", "diagnose", "kube"))
+            .layer("Capabilities").definedBy(in("intake", "route", "notify", "probe", "remediate", "diagnose", "kube",
+                    "lifecycle"))
             .layer("Edge").definedBy(in("admin", "ops"))
             .layer("Wiring").definedBy(WIRING)
             .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
@@ -98,7 +99,8 @@ class ArchitectureTest {
     static final ArchRule MICROMETER_STAYS_BEHIND_THE_METRICS_INTERFACE = noClasses()
             .that().resideInAnyPackage("dev.alerthub.alert..", "dev.alerthub.store..", "dev.alerthub.intake..",
                     "dev.alerthub.route..", "dev.alerthub.notify..", "dev.alerthub.probe..",
-                    "dev.alerthub.remediate..", "dev.alerthub.diagnose..", "dev.alerthub.kube..")
+                    "dev.alerthub.remediate..", "dev.alerthub.diagnose..", "dev.alerthub.kube..",
+                    "dev.alerthub.lifecycle..")
             .and(DescribedPredicate.not(WIRING))
             .should().dependOnClassesThat().resideInAPackage("io.micrometer..");
 

@@ -53,6 +53,7 @@ public final class TestHub implements AutoCloseable {
 
     public static final class Builder {
         private final Map<String, String> props = new LinkedHashMap<>();
+        private final Map<String, Object> beans = new LinkedHashMap<>();
         private Path dataDir;
 
         public Builder property(String key, String value) {
@@ -76,6 +77,12 @@ public final class TestHub implements AutoCloseable {
             props.put("alerthub.email.smtp-port", String.valueOf(port));
             props.put("alerthub.email.to", to);
             props.put("alerthub.email.from", "alerthub@example.test");
+            return this;
+        }
+
+        /** Binds a bean before the hub's configurations run, e.g. {@code bean("clock", testClock)}. */
+        public Builder bean(String name, Object bean) {
+            beans.put(name, bean);
             return this;
         }
 
@@ -116,6 +123,7 @@ public final class TestHub implements AutoCloseable {
                 all.put("alerthub.outbox.recovery-age", "1s");
                 all.putAll(props);
                 TestHub hub = new TestHub(all, port, mgmt, data);
+                beans.forEach(hub.main::bind);
                 hub.main.start();
                 await().atMost(Duration.ofSeconds(30)).until(() -> hub.context() != null
                         && hub.context().isStarted());
