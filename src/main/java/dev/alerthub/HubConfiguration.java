@@ -45,6 +45,8 @@ import java.time.Duration;
 public class HubConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(HubConfiguration.class);
 
+    // Over 60 lines on purpose: it is the list of beans the route files name, in the order they
+    // depend on each other; read top to bottom it answers "where does bean X come from".
     @Override
     public void configure(CamelContext context) throws Exception {
         Props p = new Props(context.getPropertiesComponent());

@@ -1,7 +1,6 @@
 package dev.alerthub.config;
 
 import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.util.TimeUtils;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -52,14 +51,14 @@ public final class Props {
         return v == null ? fallback : Boolean.parseBoolean(v);
     }
 
-    /** Durations as 500ms, 15s, 10m, 2h or 1h30m; a bare number is milliseconds. */
+    /** Durations as {@link Durations} reads them (500ms, 15s, 10m, 2h, 1h30m); a bare number is milliseconds. */
     public Duration getDuration(String key, Duration fallback) {
         String v = get(key, null);
         if (v == null) {
             return fallback;
         }
         try {
-            return Duration.ofMillis(TimeUtils.toMilliSeconds(v));
+            return v.matches("\\d+") ? Duration.ofMillis(Long.parseLong(v)) : Durations.parse(v);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(key + ": '" + v + "' is not a duration (like 30s, 10m, 1h)");
         }

@@ -6,11 +6,11 @@ import dev.alerthub.kube.KubernetesNames;
 import dev.alerthub.kube.Rollouts;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.readiness.Readiness;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,9 +197,22 @@ public class Diagnosis {
             lines.add("no rollout history (no ReplicaSets owned by " + ns + "/" + name + ")");
         }
         List<Pod> pods = client.pods().inNamespace(ns).withLabelSelector(d.getSpec().getSelector()).list().getItems();
+        List<Map<String, Object>> notReady = notReady(pods, lines);
+        int notReadyCount = (int) pods.stream().filter(p -> !Readiness.isPodReady(p)).count();
+        if (notReadyCount > notReady.size()) {
+            lines.add("… and " + (notReadyCount - notReady.size()) + " more pods not ready");
+        }
+        if (notReadyCount == 0 && !pods.isEmpty()) {
+            lines.add("all " + pods.size() + " pods ready");
+        }
+        return new Facts(rollouts, notReady, lines);
+    }
+
+    /** The first maxPods pods that are not ready, each with why (waiting reason, restarts), also as lines. */
+    private List<Map<String, Object>> notReady(List<Pod> pods, List<String> lines) {
         List<Map<String, Object>> notReady = new ArrayList<>();
         for (Pod p : pods) {
-            if (ready(p)) {
+            if (Readiness.isPodReady(p)) {
                 continue;
             }
             List<ContainerStatus> statuses = p.getStatus() == null || p.getStatus().getContainerStatuses() == null
@@ -226,27 +239,9 @@ public class Diagnosis {
                         + (terminated.isEmpty() ? "" : ", last terminated " + terminated));
             }
         }
-        int notReadyCount = (int) pods.stream().filter(p -> !ready(p)).count();
-        if (notReadyCount > notReady.size()) {
-            lines.add("… and " + (notReadyCount - notReady.size()) + " more pods not ready");
-        }
-        if (notReadyCount == 0 && !pods.isEmpty()) {
-            lines.add("all " + pods.size() + " pods ready");
-        }
-        return new Facts(rollouts, notReady, lines);
+        return notReady;
     }
 
-    private static boolean ready(Pod p) {
-        if (p.getStatus() == null || p.getStatus().getConditions() == null) {
-            return false;
-        }
-        for (PodCondition c : p.getStatus().getConditions()) {
-            if ("Ready".equals(c.getType())) {
-                return "True".equals(c.getStatus());
-            }
-        }
-        return false;
-    }
 
     /** 45s, 5m, 3h, 2d. */
     static String age(String timestamp, Instant now) {

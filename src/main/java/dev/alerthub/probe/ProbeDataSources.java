@@ -2,6 +2,7 @@ package dev.alerthub.probe;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.util.URISupport;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,7 @@ public class ProbeDataSources implements AutoCloseable {
         HikariDataSource ds = new HikariDataSource(config);
         pools.put(name, ds);
         registry.bind(beanName(name), ds);
-        LOG.info("Probe datasource {}: {} (read-only, pool {})", name, redact(url), config.getMaximumPoolSize());
+        LOG.info("Probe datasource {}: {} (read-only, pool {})", name, URISupport.sanitizeUri(url), config.getMaximumPoolSize());
         return ds;
     }
 
@@ -87,10 +88,6 @@ public class ProbeDataSources implements AutoCloseable {
 
     private String setting(String key) {
         return properties.apply(key).map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
-    }
-
-    static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^;&]*", "$1***").replaceAll("//[^@/]*@", "//***@");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.alerthub.probe;
 
+import org.apache.camel.util.StringHelper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.ModelLifecycleStrategy;
 import org.apache.camel.model.RouteDefinition;
@@ -63,7 +64,7 @@ public class ProbeRegistry implements ModelLifecycleStrategy {
         Map<String, String> given = new LinkedHashMap<>();
         params.forEach((k, v) -> {
             // Camel adds a dashed twin of every defaulted parameter (noData and no-data): keep one spelling
-            String name = k.contains("-") ? dashToCamel(k) : k;
+            String name = k.contains("-") ? StringHelper.dashToCamelCase(k) : k;
             if (!name.equals(EVERY_MILLIS) && !name.equals(START_DELAY) && v != null && (name.equals(k) || !params.containsKey(name))) {
                 given.put(name, ProbeSpec.TEMPLATED.contains(name) ? v.toString() : resolve(name, v.toString(), params));
             }
@@ -117,19 +118,6 @@ public class ProbeRegistry implements ModelLifecycleStrategy {
         return -1000 - phase;
     }
 
-    static String dashToCamel(String name) {
-        StringBuilder sb = new StringBuilder();
-        boolean upper = false;
-        for (char c : name.toCharArray()) {
-            if (c == '-') {
-                upper = true;
-            } else {
-                sb.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return sb.toString();
-    }
 
     private String resolve(String name, String value, Map<String, Object> params) {
         try {

@@ -1,7 +1,9 @@
 package dev.alerthub.probe;
 
+import dev.alerthub.config.Durations;
 import dev.alerthub.config.Suggestions;
 import dev.alerthub.alert.Severity;
+import org.apache.camel.util.StringHelper;
 import org.quartz.CronExpression;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -126,7 +128,7 @@ public record ProbeSpec(
         Severity severity = Severity.of(severityText);
         String alertname = optional(p, "alertname");
         if (alertname == null) {
-            alertname = camelCase(id);
+            alertname = StringHelper.capitalize(StringHelper.dashToCamelCase(id));
         }
         Map<String, String> labels = mapping(p, "labels");
         labels.keySet().forEach(name -> {
@@ -287,15 +289,6 @@ public record ProbeSpec(
         return out;
     }
 
-    static String camelCase(String id) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : id.split("-")) {
-            if (!part.isEmpty()) {
-                sb.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-            }
-        }
-        return sb.toString();
-    }
 
     static String suggestion(String name, List<String> known) {
         return Suggestions.closest(name, known).map(best -> " (did you mean '" + best + "'?)")

@@ -1,5 +1,6 @@
 package dev.alerthub.probe;
 
+import org.apache.camel.util.URISupport;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -50,7 +51,7 @@ public class PrometheusQuery {
     public ProbeResult unreachable(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getMessage().removeHeaders("*");
-        return ProbeResult.failed("Prometheus at " + redact(prometheusUrl) + " is unreachable: " + describe(t));
+        return ProbeResult.failed("Prometheus at " + URISupport.sanitizeUri(prometheusUrl) + " is unreachable: " + describe(t));
     }
 
     static String describe(Throwable t) {
@@ -63,10 +64,6 @@ public class PrometheusQuery {
         }
         String msg = root.getMessage() == null ? root.getClass().getSimpleName()
                 : root.getClass().getSimpleName() + ": " + root.getMessage();
-        return redact(msg);
-    }
-
-    static String redact(String s) {
-        return s == null ? "" : s.replaceAll("//[^/@\\s]*@", "//***@");
+        return URISupport.sanitizeUri(msg);
     }
 }

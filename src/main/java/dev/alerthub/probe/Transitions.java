@@ -42,33 +42,17 @@ public final class Transitions {
             return failed(spec, at, stored, result.error(), failingFp, generatorURL);
         }
         Map<String, Observation> observations = new LinkedHashMap<>();
-        for (ProbeResult.Sample s : result.samples()) {
-            Map<String, String> labels = instanceLabels(spec, s.labels());
-            String fp = Fingerprints.of(labels);
-            Condition c = Double.isNaN(s.value()) ? Condition.NO_DATA
-                    : spec.op().holds(s.value(), spec.threshold()) ? Condition.TRUE : Condition.FALSE;
-            if (observations.put(fp, new Observation(labels, s.value(), s.row(), c)) != null) {
-                // Prometheus refuses this too: two series would be one alert, flapping between values
-                return failed(spec, at, stored, "the result has two series with the same labels " + labels
-                        + " once the probe's labels are applied; aggregate with sum by (...) or add a distinguishing label",
-                        failingFp, generatorURL);
-            }
+        String duplicate = observe(spec, result, observations);
+        if (duplicate != null) {
+            return failed(spec, at, stored, duplicate, failingFp, generatorURL);
         }
-        if (observations.isEmpty()) {
-            switch (spec.noData()) {
-                case ALERT -> {
-                    Map<String, String> labels = instanceLabels(spec, Map.of());
-                    observations.put(Fingerprints.of(labels), new Observation(labels, Double.NaN, Map.of(), Condition.TRUE));
-                }
-                case KEEP -> {
-                    return keepAll(spec, stored, failingFp, at, generatorURL);
-                }
-                default -> {
-                    // OK: nothing is active; everything below resolves
-                }
-            }
+        // an empty result: noData=ok resolves everything below, alert makes one instance, keep changes nothing
+        if (observations.isEmpty() && spec.noData() == NoDataPolicy.KEEP) {
+            return keepAll(spec, stored, failingFp, at, generatorURL);
+        } else if (observations.isEmpty() && spec.noData() == NoDataPolicy.ALERT) {
+            Map<String, String> labels = instanceLabels(spec, Map.of());
+            observations.put(Fingerprints.of(labels), new Observation(labels, Double.NaN, Map.of(), Condition.TRUE));
         }
-
         List<InstanceState> upserts = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();
@@ -78,37 +62,21 @@ public final class Transitions {
             String fp = e.getKey();
             Observation o = e.getValue();
             InstanceState prev = stored.get(fp);
-            Condition c = o.condition();
-            if (c == Condition.NO_DATA) {
-                switch (spec.noData()) {
-                    case ALERT -> c = Condition.TRUE;
-                    case OK -> c = Condition.FALSE;
-                    default -> {
-                        if (prev != null) {
-                            stillActive.add(fp);
-                            if (prev.isFiring()) {
-                                alerts.add(alert(spec, prev, AlertStatus.FIRING, null, generatorURL));
-                            }
-                        }
-                        continue;
-                    }
+            // a NaN value: noData=alert counts it as true, ok as false, keep leaves the instance as it was
+            Condition c = o.condition() != Condition.NO_DATA ? o.condition()
+                    : spec.noData() == NoDataPolicy.ALERT ? Condition.TRUE
+                    : spec.noData() == NoDataPolicy.OK ? Condition.FALSE : null;
+            if (c == null && prev != null) {
+                stillActive.add(fp);
+                if (prev.isFiring()) {
+                    alerts.add(alert(spec, prev, AlertStatus.FIRING, null, generatorURL));
                 }
             }
-            if (c == Condition.FALSE) {
+            if (c != Condition.TRUE) {
                 continue;
             }
             stillActive.add(fp);
-            Map<String, String> annotations = annotations(spec, o);
-            InstanceState next;
-            if (prev == null) {
-                next = spec.forDuration().isZero()
-                        ? new InstanceState(fp, InstanceState.State.FIRING, at, at, o.labels(), annotations, o.value())
-                        : new InstanceState(fp, InstanceState.State.PENDING, at, null, o.labels(), annotations, o.value());
-            } else if (!prev.isFiring() && !Duration.between(prev.activeAt(), at).minus(spec.forDuration()).isNegative()) {
-                next = new InstanceState(fp, InstanceState.State.FIRING, prev.activeAt(), at, o.labels(), annotations, o.value());
-            } else {
-                next = new InstanceState(fp, prev.state(), prev.activeAt(), prev.firedAt(), o.labels(), annotations, o.value());
-            }
+            InstanceState next = advance(spec, fp, prev, o, at);
             if (next.differsFrom(prev)) {
                 upserts.add(next);
             }
@@ -117,17 +85,46 @@ public final class Transitions {
             }
         }
         for (InstanceState prev : stored.values()) {
-            if (stillActive.contains(prev.fingerprint())) {
-                continue;
-            }
-            if (prev.isFiring()) {
-                alerts.add(alert(spec, prev, AlertStatus.RESOLVED, at, generatorURL));
-                resolved.add(prev.fingerprint());
-            } else {
-                dropped.add(prev.fingerprint());
+            if (!stillActive.contains(prev.fingerprint())) {
+                // firing: resolved; pending: forgotten, as Prometheus does
+                (prev.isFiring() ? resolved : dropped).add(prev.fingerprint());
+                if (prev.isFiring()) {
+                    alerts.add(alert(spec, prev, AlertStatus.RESOLVED, at, generatorURL));
+                }
             }
         }
         return new Round(upserts, dropped, alerts, resolved, null);
+    }
+
+    /**
+     * One observation per instance (fingerprint) into {@code into}; the failure message when two series
+     * are one instance (Prometheus refuses this too: they would be one alert, flapping between values).
+     */
+    private static String observe(ProbeSpec spec, ProbeResult result, Map<String, Observation> into) {
+        for (ProbeResult.Sample s : result.samples()) {
+            Map<String, String> labels = instanceLabels(spec, s.labels());
+            Condition c = Double.isNaN(s.value()) ? Condition.NO_DATA
+                    : spec.op().holds(s.value(), spec.threshold()) ? Condition.TRUE : Condition.FALSE;
+            if (into.put(Fingerprints.of(labels), new Observation(labels, s.value(), s.row(), c)) != null) {
+                return "the result has two series with the same labels " + labels + " once the probe's labels are"
+                        + " applied; aggregate with sum by (...) or add a distinguishing label";
+            }
+        }
+        return null;
+    }
+
+    /** An active instance one step on: new (pending, or firing at once without a 'for'), fired, or as it was. */
+    private static InstanceState advance(ProbeSpec spec, String fp, InstanceState prev, Observation o, Instant at) {
+        Map<String, String> annotations = annotations(spec, o);
+        if (prev == null) {
+            return spec.forDuration().isZero()
+                    ? new InstanceState(fp, InstanceState.State.FIRING, at, at, o.labels(), annotations, o.value())
+                    : new InstanceState(fp, InstanceState.State.PENDING, at, null, o.labels(), annotations, o.value());
+        }
+        if (!prev.isFiring() && !Duration.between(prev.activeAt(), at).minus(spec.forDuration()).isNegative()) {
+            return new InstanceState(fp, InstanceState.State.FIRING, prev.activeAt(), at, o.labels(), annotations, o.value());
+        }
+        return new InstanceState(fp, prev.state(), prev.activeAt(), prev.firedAt(), o.labels(), annotations, o.value());
     }
 
     /** No data and noData=keep: every instance stays as it is; only a ProbeFailing alert resolves. */

@@ -1,5 +1,6 @@
 package dev.alerthub.remediate;
 
+import dev.alerthub.config.Durations;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -68,7 +69,7 @@ public final class Guards {
         }
         if (f.lastCountedAt() != null && f.lastCountedAt().plus(cooldown).isAfter(f.now())) {
             return of(Outcome.skipped("cooldown"), "last action on this Deployment at " + f.lastCountedAt()
-                    + "; cooldown " + RemediationSettings.human(cooldown) + " (alerthub.remediation.cooldown)");
+                    + "; cooldown " + Durations.format(cooldown) + " (alerthub.remediation.cooldown)");
         }
         if (f.verifying()) {
             return of(Outcome.skipped("verifying"), "an earlier action on this Deployment is still being verified");

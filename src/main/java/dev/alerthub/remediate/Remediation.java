@@ -27,14 +27,19 @@ public class Remediation {
     public static final String OPT_IN_LABEL = "alerthub.io/remediate";
     private static final Logger LOG = LoggerFactory.getLogger(Remediation.class);
 
-    private final RemediationStore store;
+    private final RemediationQueue queue;
+    private final RemediationDecisions decisions;
+    private final RemediationHolds holds;
     private final RemediationSettings settings;
     private final Kubernetes kubernetes;
     private final Guards guards;
     private final Metrics metrics;
 
-    public Remediation(RemediationStore store, RemediationSettings settings, Kubernetes kubernetes, Metrics metrics) {
-        this.store = store;
+    public Remediation(RemediationQueue queue, RemediationDecisions decisions, RemediationHolds holds,
+                       RemediationSettings settings, Kubernetes kubernetes, Metrics metrics) {
+        this.queue = queue;
+        this.decisions = decisions;
+        this.holds = holds;
         this.settings = settings;
         this.kubernetes = kubernetes;
         this.guards = new Guards(settings.cooldown(), settings.maxPerHour());
@@ -53,7 +58,7 @@ public class Remediation {
         }
         String ns = alert.label("namespace");
         String name = alert.label("deployment");
-        Long id = store.request(alert, alert.label(Action.LABEL), KubernetesNames.isNamespace(ns) ? ns : null,
+        Long id = queue.request(alert, alert.label(Action.LABEL), KubernetesNames.isNamespace(ns) ? ns : null,
                 KubernetesNames.isDeploymentName(name) ? name : null);
         if (id != null) {
             exchange.getMessage().setHeader(ID, id);
@@ -62,13 +67,13 @@ public class Remediation {
 
     /** Takes the request for this worker: the case to decide, or null when another worker has it. */
     public RemediationCase claim(@Header(ID) long id) {
-        Alert alert = store.claim(id, settings.lease());
+        Alert alert = queue.claim(id, settings.lease());
         return alert == null ? null : RemediationCase.of(id, alert);
     }
 
     /** Requests the fast path lost, for the recovery route. */
     public List<Long> due() {
-        return store.due(settings.recoveryAge());
+        return queue.due(settings.recoveryAge());
     }
 
     /**
@@ -118,7 +123,7 @@ public class Remediation {
             return checked.close(Outcome.skipped("namespace-not-allowed"), "namespace " + ns
                     + " is not in alerthub.remediation.namespaces");
         }
-        Guards.Verdict early = guards.early(store.control().paused(), store.holdReason(ns, name));
+        Guards.Verdict early = guards.early(holds.control().paused(), holds.holdReason(ns, name));
         return early == null ? checked : checked.close(early.outcome(), early.detail());
     }
 
@@ -148,13 +153,13 @@ public class Remediation {
 
     /** Lock, store guards, audit row: one transaction. */
     public RemediationCase decide(RemediationCase c) {
-        return store.decide(c, guards, settings.dryRun(), settings.lease());
+        return decisions.decide(c, guards, settings.dryRun(), settings.lease());
     }
 
     /** Records the result of an action that ran (verification starts when done), counts and logs every decision. */
     public void finish(Exchange exchange) {
         RemediationCase c = exchange.getMessage().getBody(RemediationCase.class);
-        store.finish(c, settings.rolloutTimeout(), settings.verifyWindow());
+        decisions.finish(c, settings.rolloutTimeout(), settings.verifyWindow());
         String outcome = c.outcome() == null ? Outcome.failed("undecided") : c.outcome();
         metrics.count("alerthub.actions", "action", c.action() == null ? "unknown" : c.getActionName(),
                 "outcome", Outcome.kind(outcome), "reason", Outcome.reason(outcome));

@@ -1,5 +1,6 @@
 package dev.alerthub.remediate;
 
+import dev.alerthub.config.Durations;
 import dev.alerthub.kube.KubernetesNames;
 import dev.alerthub.store.InvalidRequestException;
 import dev.alerthub.store.NotFoundException;
@@ -21,12 +22,14 @@ import java.util.Map;
 public class RemediationApi {
     private static final Logger LOG = LoggerFactory.getLogger(RemediationApi.class);
 
-    private final RemediationStore store;
+    private final RemediationAudit audit;
+    private final RemediationHolds holds;
     private final RemediationControl control;
     private final RemediationSettings settings;
 
-    public RemediationApi(RemediationStore store, RemediationControl control, RemediationSettings settings) {
-        this.store = store;
+    public RemediationApi(RemediationAudit audit, RemediationHolds holds, RemediationControl control, RemediationSettings settings) {
+        this.audit = audit;
+        this.holds = holds;
         this.control = control;
         this.settings = settings;
     }
@@ -42,7 +45,7 @@ public class RemediationApi {
             limit = Math.min(Integer.parseInt(raw.trim()), 10_000);
         }
         List<Map<String, Object>> out = new ArrayList<>();
-        for (RemediationStore.Row r : store.rows(limit)) {
+        for (RemediationAudit.Row r : audit.rows(limit)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", r.id());
             m.put("time", r.decidedAt() != null ? r.decidedAt() : r.requestedAt());
@@ -86,15 +89,15 @@ public class RemediationApi {
         m.put("paused", control.isPaused());
         m.put("dryRun", control.isDryRun());
         m.put("namespaces", settings.namespaces().stream().sorted().toList());
-        m.put("cooldown", RemediationSettings.human(settings.cooldown()));
+        m.put("cooldown", Durations.format(settings.cooldown()));
         m.put("maxPerHour", settings.maxPerHour());
-        m.put("actionsLastHour", store.countedLastHour());
-        m.put("holds", store.holdCount());
+        m.put("actionsLastHour", audit.countedLastHour());
+        m.put("holds", holds.holdCount());
         return m;
     }
 
     public List<Map<String, Object>> holds() {
-        return store.holds();
+        return holds.holds();
     }
 
     /** DELETE /api/remediation/holds/{namespace}/{deployment}. */
@@ -107,7 +110,7 @@ public class RemediationApi {
         if (!KubernetesNames.isDeploymentName(name)) {
             throw new InvalidRequestException("deployment " + KubernetesNames.quote(name) + " is not a Kubernetes name");
         }
-        if (!store.release(ns, name)) {
+        if (!holds.release(ns, name)) {
             throw new NotFoundException("no hold on " + ns + "/" + name);
         }
         LOG.warn("Hold on {}/{} released over HTTP", ns, name);

@@ -1,5 +1,6 @@
 package dev.alerthub.remediate;
 
+import dev.alerthub.config.Durations;
 import dev.alerthub.kube.Kubernetes;
 import dev.alerthub.config.Props;
 import dev.alerthub.metrics.Metrics;
@@ -49,22 +50,24 @@ public class RemediationConfiguration implements CamelConfiguration {
             registry.bind("kubernetesClient", kubernetes.client());
         }
 
-        RemediationStore store = new RemediationStore(db, clock);
-        RemediationControl control = new RemediationControl(store, settings.dryRun());
-        registry.bind("remediationStore", store);
-        registry.bind("remediation", new Remediation(store, settings, kubernetes, metrics));
+        RemediationQueue queue = new RemediationQueue(db, clock);
+        RemediationDecisions decisions = new RemediationDecisions(db, clock);
+        RemediationHolds holds = new RemediationHolds(db, clock);
+        RemediationAudit audit = new RemediationAudit(db, clock);
+        RemediationControl control = new RemediationControl(holds, settings.dryRun());
+        registry.bind("remediation", new Remediation(queue, decisions, holds, settings, kubernetes, metrics));
         registry.bind("rolloutUndo", new RolloutUndo(kubernetes));
         registry.bind("rolloutRestart", new RolloutRestart(kubernetes, clock));
         registry.bind("scaleDeployment", new ScaleDeployment(kubernetes));
-        registry.bind("remediationVerifier", new RemediationVerifier(store, alertStore, kubernetes, settings, metrics, clock));
-        registry.bind("remediationMessages", new RemediationMessages(store, settings.slackTarget()));
-        registry.bind("remediationApi", new RemediationApi(store, control, settings));
+        registry.bind("remediationVerifier", new RemediationVerifier(decisions, holds, audit, alertStore, kubernetes, settings, metrics, clock));
+        registry.bind("remediationMessages", new RemediationMessages(audit, settings.slackTarget()));
+        registry.bind("remediationApi", new RemediationApi(audit, holds, control, settings));
         registry.bind("remediationControl", control);
         ObjectName mbean = control.register();
         metrics.gauge("alerthub.remediation.paused", "1 while remediation is paused (kill switch)",
-                () -> store.control().paused() ? 1 : 0);
+                () -> holds.control().paused() ? 1 : 0);
         metrics.gauge("alerthub.remediation.holds", "Deployments held after a remediation that did not help",
-                store::holdCount);
+                holds::holdCount);
 
         ThreadPoolProfile profile = new ThreadPoolProfile("alerthub-diagnosis");
         profile.setPoolSize(2);
@@ -109,7 +112,7 @@ public class RemediationConfiguration implements CamelConfiguration {
                     ? mode + " but no namespace allowed (alerthub.remediation.namespaces) - every request is skipped;"
                     + " Kubernetes API " + kubernetes.where()
                     : mode + " in namespaces " + s.namespaces().stream().sorted().toList() + " (cooldown "
-                    + RemediationSettings.human(s.cooldown()) + ", at most " + s.maxPerHour() + " per hour); Kubernetes API "
+                    + Durations.format(s.cooldown()) + ", at most " + s.maxPerHour() + " per hour); Kubernetes API "
                     + kubernetes.where();
         }
         for (String action : new String[] {"rollback", "restart", "scale"}) {

@@ -21,17 +21,17 @@ public class RemediationControl implements RemediationControlMBean {
     /** The instance registered in this JVM (several hubs run in one JVM in tests). */
     private static final AtomicReference<RemediationControl> REGISTERED = new AtomicReference<>();
 
-    private final RemediationStore store;
+    private final RemediationHolds holds;
     private final boolean configuredDryRun;
 
-    public RemediationControl(RemediationStore store, boolean configuredDryRun) {
-        this.store = store;
+    public RemediationControl(RemediationHolds holds, boolean configuredDryRun) {
+        this.holds = holds;
         this.configuredDryRun = configuredDryRun;
     }
 
     @Override
     public boolean isPaused() {
-        return store.control().paused();
+        return holds.control().paused();
     }
 
     @Override
@@ -41,19 +41,19 @@ public class RemediationControl implements RemediationControlMBean {
 
     @Override
     public boolean isDryRun() {
-        Boolean stored = store.control().dryRun();
+        Boolean stored = holds.control().dryRun();
         return stored != null ? stored : configuredDryRun;
     }
 
     @Override
     public void setDryRun(boolean dryRun) {
-        store.setDryRun(dryRun, "jmx");
+        holds.setDryRun(dryRun, "jmx");
         LOG.warn("Remediation dry-run {} over JMX (stored; wins over alerthub.remediation.dry-run={})",
                 dryRun ? "on" : "off", configuredDryRun);
     }
 
     public void pause(boolean paused, String by) {
-        store.setPaused(paused, by);
+        holds.setPaused(paused, by);
         LOG.warn("Remediation {} over {}", paused ? "PAUSED" : "resumed", by.toUpperCase());
     }
 

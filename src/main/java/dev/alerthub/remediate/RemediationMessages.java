@@ -13,11 +13,11 @@ import org.apache.camel.Exchange;
  * sink's own send route, so it shares its webhook settings, rate limit, retry policy and dead letters.
  */
 public class RemediationMessages {
-    private final RemediationStore store;
+    private final RemediationAudit audit;
     private final String target;
 
-    public RemediationMessages(RemediationStore store, String target) {
-        this.store = store;
+    public RemediationMessages(RemediationAudit audit, String target) {
+        this.audit = audit;
         this.target = target == null ? "" : target;
     }
 
@@ -25,14 +25,14 @@ public class RemediationMessages {
     public void slack(Exchange exchange) {
         long id = exchange.getMessage().getHeader(Remediation.ID, Long.class);
         String verdict = exchange.getMessage().getHeader(RemediationVerifier.VERDICT, String.class);
-        RemediationStore.Row row = store.row(id);
+        RemediationAudit.Row row = audit.row(id);
         exchange.setProperty(Deliveries.SINK, "slack");
         exchange.setProperty(Deliveries.TARGET, target);
         exchange.setProperty(Deliveries.ALERT, row.alert());
         exchange.setProperty(DeadLetters.REQUEST, verdict == null ? decision(row) : verification(row, verdict));
     }
 
-    static String decision(RemediationStore.Row r) {
+    static String decision(RemediationAudit.Row r) {
         String outcome = r.outcome() == null ? "undecided" : r.outcome();
         String action = r.action().isEmpty() ? "(no action)" : r.action();
         String target = r.target().isEmpty() ? "(invalid target)" : r.target();
@@ -66,7 +66,7 @@ public class RemediationMessages {
         return msg.toString();
     }
 
-    static String verification(RemediationStore.Row r, String verdict) {
+    static String verification(RemediationAudit.Row r, String verdict) {
         boolean passed = "passed".equals(verdict);
         ObjectNode msg = Json.MAPPER.createObjectNode();
         msg.put("text", "[remediation] " + r.action() + " " + r.target() + (passed ? " helped: " : " did not help: ")
@@ -86,7 +86,7 @@ public class RemediationMessages {
         return msg.toString();
     }
 
-    private static String change(RemediationStore.Row r) {
+    private static String change(RemediationAudit.Row r) {
         if (r.fromRevision() == null && r.fromImage() == null) {
             return "";
         }
@@ -113,7 +113,7 @@ public class RemediationMessages {
                 .put("text", cut(text, 150));
     }
 
-    private static void context(ArrayNode blocks, RemediationStore.Row r) {
+    private static void context(ArrayNode blocks, RemediationAudit.Row r) {
         blocks.addObject().put("type", "context").putArray("elements").addObject().put("type", "mrkdwn")
                 .put("text", cut("audit " + r.id() + " · alert `" + escape(r.fingerprint()) + "` · GET /api/actions", 3000));
     }

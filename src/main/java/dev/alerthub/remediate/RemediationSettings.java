@@ -48,15 +48,4 @@ public record RemediationSettings(Set<String> namespaces, boolean dryRun, Durati
                 p.getDuration("alerthub.remediation.recovery-age", Duration.ofSeconds(10)),
                 p.get("alerthub.remediation.slack-target"));
     }
-
-    /** 10m, 30s, 250ms: as an operator writes it in the properties. */
-    public static String human(Duration d) {
-        if (d.toMillis() % 3_600_000 == 0 && d.toHours() > 0) {
-            return d.toHours() + "h";
-        }
-        if (d.toMillis() % 60_000 == 0 && d.toMinutes() > 0) {
-            return d.toMinutes() + "m";
-        }
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-    }
 }

@@ -1,5 +1,6 @@
 package dev.alerthub.remediate;
 
+import dev.alerthub.config.Durations;
 import dev.alerthub.kube.RolloutStatus;
 import dev.alerthub.kube.Kubernetes;
 import dev.alerthub.metrics.Metrics;
@@ -33,16 +34,20 @@ public class RemediationVerifier {
     public static final String ESCALATION_ALERTNAME = "RemediationDidNotHelp";
     private static final Logger LOG = LoggerFactory.getLogger(RemediationVerifier.class);
 
-    private final RemediationStore store;
+    private final RemediationDecisions decisions;
+    private final RemediationHolds holds;
+    private final RemediationAudit audit;
     private final AlertStore alerts;
     private final Kubernetes kubernetes;
     private final RemediationSettings settings;
     private final Metrics metrics;
     private final Clock clock;
 
-    public RemediationVerifier(RemediationStore store, AlertStore alerts, Kubernetes kubernetes,
+    public RemediationVerifier(RemediationDecisions decisions, RemediationHolds holds, RemediationAudit audit, AlertStore alerts, Kubernetes kubernetes,
                                RemediationSettings settings, Metrics metrics, Clock clock) {
-        this.store = store;
+        this.decisions = decisions;
+        this.holds = holds;
+        this.audit = audit;
         this.alerts = alerts;
         this.kubernetes = kubernetes;
         this.settings = settings;
@@ -52,18 +57,18 @@ public class RemediationVerifier {
 
     /** Actions under verification. */
     public List<Long> due() {
-        return store.verifying();
+        return decisions.verifying();
     }
 
     /** Header remediationId. Sets the {@value #VERDICT} header once the verification is over. */
     public void check(Exchange exchange) {
         long id = exchange.getMessage().getHeader(Remediation.ID, Long.class);
         exchange.getMessage().removeHeader(VERDICT);
-        RemediationStore.Row r = store.row(id);
+        RemediationAudit.Row r = audit.row(id);
         if (r == null) {
             return;
         }
-        if (RemediationStore.ESCALATING.equals(r.verifyState())) {
+        if (RemediationSql.ESCALATING.equals(r.verifyState())) {
             exchange.getMessage().setHeader(VERDICT, "failed");
             return;
         }
@@ -79,11 +84,11 @@ public class RemediationVerifier {
                 failure = "the rollout failed: " + status.message();
             } else if (status.state() == RolloutStatus.State.WAITING) {
                 if (now.isAfter(r.rolloutDeadline())) {
-                    failure = "the rollout was not available within " + RemediationSettings.human(settings.rolloutTimeout())
+                    failure = "the rollout was not available within " + Durations.format(settings.rolloutTimeout())
                             + " (alerthub.remediation.rollout-timeout): " + status.message();
                 }
             } else if (resolved(r)) {
-                if (store.settle(id, RemediationStore.VERIFYING, RemediationStore.PASSED,
+                if (decisions.settle(id, RemediationSql.VERIFYING, RemediationSql.PASSED,
                         "rollout available and " + r.alertname() + " resolved")) {
                     metrics.count("alerthub.remediation.verifications", "action", r.action(), "result", "passed");
                     LOG.info("Remediation {} ({} {}) helped: rollout available and {} resolved", id, r.action(),
@@ -92,7 +97,7 @@ public class RemediationVerifier {
                 }
                 return;
             } else if (now.isAfter(r.verifyDeadline())) {
-                failure = r.alertname() + " was still firing " + RemediationSettings.human(settings.verifyWindow())
+                failure = r.alertname() + " was still firing " + Durations.format(settings.verifyWindow())
                         + " after the " + r.action() + " (alerthub.remediation.verify-window)";
             }
         } catch (Refusal | KubernetesClientException e) {
@@ -100,7 +105,7 @@ public class RemediationVerifier {
                 failure = "the rollout could not be checked: " + e.getMessage();
             }
         }
-        if (failure != null && store.settle(id, RemediationStore.VERIFYING, RemediationStore.ESCALATING, failure)) {
+        if (failure != null && decisions.settle(id, RemediationSql.VERIFYING, RemediationSql.ESCALATING, failure)) {
             metrics.count("alerthub.remediation.verifications", "action", r.action(), "result", "failed");
             LOG.warn("Remediation {} ({} {}) did not help: {}; paging and holding the Deployment", id, r.action(),
                     r.target(), failure);
@@ -114,15 +119,15 @@ public class RemediationVerifier {
      * store accepted, whose new events the route hands to the router.
      */
     public AlertStore.Accepted escalate(@Header(Remediation.ID) long id) {
-        RemediationStore.Row r = store.row(id);
+        RemediationAudit.Row r = audit.row(id);
         AlertStore.Accepted accepted = alerts.accept(List.of(escalation(r)));
-        store.hold(id, r.namespace(), r.deployment(), r.action() + " at " + r.decidedAt() + " did not help: "
+        holds.hold(id, r.namespace(), r.deployment(), r.action() + " at " + r.decidedAt() + " did not help: "
                 + r.verifyDetail());
         return accepted;
     }
 
     /** The page. Its start is when the verification failed, so a retried escalation is the same alert. */
-    static Alert escalation(RemediationStore.Row r) {
+    static Alert escalation(RemediationAudit.Row r) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("alertname", ESCALATION_ALERTNAME);
         labels.put("severity", "critical");
@@ -150,7 +155,7 @@ public class RemediationVerifier {
     }
 
     /** The occurrence that asked is over (resolved, or replaced by a new occurrence). */
-    private boolean resolved(RemediationStore.Row r) {
+    private boolean resolved(RemediationAudit.Row r) {
         Alert stored = alerts.find(r.fingerprint());
         return stored == null || !stored.isFiring() || !stored.startsAt().equals(r.alert().startsAt());
     }

@@ -2,6 +2,7 @@ package dev.alerthub.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.util.URISupport;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +79,7 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw e;
         }
-        LOG.info("State store: {} ({})", dialect.name().toLowerCase(), redact(url));
+        LOG.info("State store: {} ({})", dialect.name().toLowerCase(), URISupport.sanitizeUri(url));
         return new Database(ds, dialect);
     }
 
@@ -92,10 +93,6 @@ public final class Database implements AutoCloseable {
         String upper = url.toUpperCase();
         String out = upper.contains("WRITE_DELAY") ? url : url + ";WRITE_DELAY=0";
         return upper.contains("DB_CLOSE_ON_EXIT") ? out : out + ";DB_CLOSE_ON_EXIT=FALSE";
-    }
-
-    static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^;&]*", "$1***").replaceAll("//[^@/]*@", "//***@");
     }
 
     public DataSource dataSource() {

@@ -2,6 +2,8 @@ package dev.alerthub.store;
 
 import dev.alerthub.alert.Alert;
 
+import org.apache.camel.util.URISupport;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,7 +41,7 @@ enum Dialect {
             return POSTGRESQL;
         }
         throw new IllegalArgumentException("alerthub.store.url: only jdbc:h2: and jdbc:postgresql: are supported, got "
-                + jdbcUrl.replaceAll("//[^@/]*@", "//***@"));
+                + URISupport.sanitizeUri(jdbcUrl));
     }
 
     /** Writes the current state of each alert (one row per fingerprint in {@code rows}). */

@@ -327,12 +327,12 @@ class RemediationFlowTest {
         assertThat(checkoutPage.at("/payload/class").asText()).isEqualTo("RemediationDidNotHelp");
         assertThat(checkoutPage.at("/payload/severity").asText()).isEqualTo("critical");
         assertThat(checkoutPage.at("/payload/summary").asText())
-                .startsWith("[FIRING] RemediationDidNotHelp shop/checkout: Remediation did not help: rollback of shop/checkout for CheckoutErrors. the rollout was not available within 1500ms");
+                .startsWith("[FIRING] RemediationDidNotHelp shop/checkout: Remediation did not help: rollback of shop/checkout for CheckoutErrors. the rollout was not available within 1s500ms");
         assertThat(checkoutPage.at("/payload/custom_details/labels/team").asText()).isEqualTo("payments");
         assertThat(checkoutPage.at("/payload/custom_details/source").asText()).isEqualTo("hub");
         assertThat(checkoutPage.at("/payload/custom_details/diagnosis/rollouts").isArray()).isTrue();
         assertThat(pages.get("cart").at("/payload/summary").asText())
-                .contains("CartErrors was still firing 2500ms after the rollback");
+                .contains("CartErrors was still firing 2s500ms after the rollback");
 
         JsonNode holds = json(hub.get("/api/remediation/holds").body());
         assertThat(holds.findValuesAsText("deployment")).containsExactlyInAnyOrder("checkout", "cart");

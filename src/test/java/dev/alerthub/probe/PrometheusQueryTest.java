@@ -1,6 +1,11 @@
 package dev.alerthub.probe;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +25,12 @@ class PrometheusQueryTest {
     }
 
     @Test
-    void credentialsInAUrlNeverReachAMessage() {
-        assertThat(PrometheusQuery.redact("Connect to http://user:secret@prom:9090 failed"))
-                .isEqualTo("Connect to http://***@prom:9090 failed");
+    void credentialsInThePrometheusUrlNeverReachTheProbeFailure() {
+        PrometheusQuery query = new PrometheusQuery(Duration.ofSeconds(1), "http://user:secret@prom:9090");
+        Exchange failed = new DefaultExchange(new DefaultCamelContext());
+        failed.setProperty(Exchange.EXCEPTION_CAUGHT,
+                new ConnectException("Connect to http://user:secret@prom:9090 failed"));
+        ProbeResult result = query.unreachable(failed);
+        assertThat(result.error()).contains("prom:9090").doesNotContain("secret");
     }
 }

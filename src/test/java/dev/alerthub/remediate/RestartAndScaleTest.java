@@ -106,7 +106,7 @@ class RestartAndScaleTest {
     @Test
     void kubernetesNotConfiguredIsAClearFailure() {
         Alert alert = Alert.of(AlertStatus.FIRING, Map.of("alertname", "X"), Map.of(), Instant.EPOCH, null, null, "test");
-        RemediationCase c = new Remediation(null, Settings.of("shop"), Kubernetes.of(null), null).target(RemediationCase.of(1, alert).checked(Action.RESTART, "shop", "web", null, null));
+        RemediationCase c = new Remediation(null, null, null, Settings.of("shop"), Kubernetes.of(null), null).target(RemediationCase.of(1, alert).checked(Action.RESTART, "shop", "web", null, null));
         assertThat(c.outcome()).isEqualTo("failed:kubernetes-not-configured");
     }
 }

@@ -1,4 +1,4 @@
-package dev.alerthub.probe;
+package dev.alerthub.config;
 
 import org.junit.jupiter.api.Test;
 

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The decision's lock, in the real stores: H2 (embedded) and the machine's PostgreSQL. Two store
  * instances on separate connection pools stand for two replicas.
  */
-class RemediationStoreTest {
+class RemediationDecisionsTest {
     static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
     static final String SCHEMA = "remediation_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     static final Guards GUARDS = new Guards(Duration.ofMinutes(10), 100);
@@ -60,9 +60,17 @@ class RemediationStoreTest {
     }
 
     /** A request recorded and claimed, checked, ready to be decided. */
-    static RemediationCase claimed(RemediationStore store, Alert alert, Change change) {
-        Long id = store.request(alert, "rollback", "shop", "checkout");
-        assertThat(store.claim(id, LEASE)).isNotNull();
+    /** One replica's view of the remediation tables. */
+    record Replica(RemediationQueue queue, RemediationDecisions decisions, RemediationAudit audit) {
+        Replica(Database db) {
+            this(new RemediationQueue(db, Clock.systemUTC()), new RemediationDecisions(db, Clock.systemUTC()),
+                    new RemediationAudit(db, Clock.systemUTC()));
+        }
+    }
+
+    static RemediationCase claimed(Replica store, Alert alert, Change change) {
+        Long id = store.queue().request(alert, "rollback", "shop", "checkout");
+        assertThat(store.queue().claim(id, LEASE)).isNotNull();
         return RemediationCase.of(id, alert).checked(Action.ROLLBACK, "shop", "checkout", null, null).withChange(change);
     }
 
@@ -80,8 +88,8 @@ class RemediationStoreTest {
 
     private void race(Database one, Database two) throws Exception {
         try (one; two) {
-            RemediationStore[] replicas = {new RemediationStore(one, Clock.systemUTC()),
-                    new RemediationStore(two, Clock.systemUTC())};
+            Replica[] replicas = {new Replica(one),
+                    new Replica(two)};
             Instant t = Instant.parse("2026-11-23T10:00:00Z");
             List<RemediationCase> cases = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -92,11 +100,11 @@ class RemediationStoreTest {
             try {
                 List<Future<RemediationCase>> decided = new ArrayList<>();
                 for (int i = 0; i < cases.size(); i++) {
-                    RemediationStore store = replicas[i % 2];
+                    Replica store = replicas[i % 2];
                     RemediationCase c = cases.get(i);
                     decided.add(pool.submit(() -> {
                         start.await();
-                        return store.decide(c, GUARDS, false, LEASE);
+                        return store.decisions().decide(c, GUARDS, false, LEASE);
                     }));
                 }
                 List<String> outcomes = new ArrayList<>();
@@ -109,30 +117,30 @@ class RemediationStoreTest {
                 pool.shutdownNow();
             }
             // a re-dispatched alert is the same request: no second row, no second decision
-            assertThat(replicas[1].request(alert("Alert0", t), "rollback", "shop", "checkout")).isNull();
-            assertThat(replicas[0].rows(100)).hasSize(8);
+            assertThat(replicas[1].queue().request(alert("Alert0", t), "rollback", "shop", "checkout")).isNull();
+            assertThat(replicas[0].audit().rows(100)).hasSize(8);
         }
     }
 
     @Test
     void aRollbackThatWouldUndoAnEarlierRollbackIsRefused(@TempDir Path dir) {
         try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("store"), "", "")) {
-            RemediationStore store = new RemediationStore(db, Clock.systemUTC());
+            Replica store = new Replica(db);
             Guards noCooldown = new Guards(Duration.ZERO, 100);
             Change first = new Change("3", "app:3", "2", "app:2", null, null, "T3", "T2", "[]");
-            RemediationCase acting = store.decide(claimed(store, alert("First", Instant.now()), first), noCooldown, false, LEASE);
+            RemediationCase acting = store.decisions().decide(claimed(store, alert("First", Instant.now()), first), noCooldown, false, LEASE);
             assertThat(acting.outcome()).isEqualTo(Outcome.ACTING);
-            store.finish(acting.close(Outcome.DONE, "rolled back"), Duration.ofMinutes(5), Duration.ofMinutes(10));
-            store.settle(acting.id(), RemediationStore.VERIFYING, RemediationStore.PASSED, "helped");
+            store.decisions().finish(acting.close(Outcome.DONE, "rolled back"), Duration.ofMinutes(5), Duration.ofMinutes(10));
+            store.decisions().settle(acting.id(), RemediationSql.VERIFYING, RemediationSql.PASSED, "helped");
 
             // later the (renumbered) bad revision is "the previous one" again
             Change back = new Change("4", "app:2", "3", "app:3", null, null, "T2", "T3", "[]");
-            RemediationCase again = store.decide(claimed(store, alert("Second", Instant.now()), back), noCooldown, false, LEASE);
+            RemediationCase again = store.decisions().decide(claimed(store, alert("Second", Instant.now()), back), noCooldown, false, LEASE);
 
             assertThat(again.outcome()).isEqualTo("skipped:rollback-loop");
             assertThat(again.detail()).contains("audit " + acting.id()).contains("rolled back from revision 3 app:3");
             Change elsewhere = new Change("4", "app:2", "1", "app:1", null, null, "T2", "T1", "[]");
-            assertThat(store.decide(claimed(store, alert("Third", Instant.now()), elsewhere), noCooldown, false, LEASE)
+            assertThat(store.decisions().decide(claimed(store, alert("Third", Instant.now()), elsewhere), noCooldown, false, LEASE)
                     .outcome()).isEqualTo(Outcome.ACTING);
         }
     }
@@ -140,17 +148,17 @@ class RemediationStoreTest {
     @Test
     void anActionInterruptedWhileApplyingIsRecordedAsFailedAndNeverRetried(@TempDir Path dir) throws Exception {
         try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("store"), "", "")) {
-            RemediationStore store = new RemediationStore(db, Clock.systemUTC());
-            RemediationCase acting = store.decide(claimed(store, alert("Crash", Instant.now()), null), GUARDS, false,
+            Replica store = new Replica(db);
+            RemediationCase acting = store.decisions().decide(claimed(store, alert("Crash", Instant.now()), null), GUARDS, false,
                     Duration.ofMillis(1));
-            Long queued = store.request(alert("Queued", Instant.now()), "rollback", "shop", "checkout");
+            Long queued = store.queue().request(alert("Queued", Instant.now()), "rollback", "shop", "checkout");
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2))
-                    .until(() -> store.due(Duration.ZERO).contains(queued));
+                    .until(() -> store.queue().due(Duration.ZERO).contains(queued));
 
-            RemediationStore.Row row = store.row(acting.id());
+            RemediationAudit.Row row = store.audit().row(acting.id());
             assertThat(row.outcome()).isEqualTo("failed:interrupted");
-            assertThat(store.due(Duration.ZERO)).doesNotContain(acting.id());
-            assertThat(store.countedLastHour()).as("still counts against the budget").isEqualTo(1);
+            assertThat(store.queue().due(Duration.ZERO)).doesNotContain(acting.id());
+            assertThat(store.audit().countedLastHour()).as("still counts against the budget").isEqualTo(1);
         }
     }
 }

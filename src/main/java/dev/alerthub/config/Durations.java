@@ -1,4 +1,4 @@
-package dev.alerthub.probe;
+package dev.alerthub.config;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -7,6 +7,9 @@ import java.util.regex.Pattern;
 /**
  * Durations as Prometheus writes them in rules: {@code 15s}, {@code 2m}, {@code 1h30m}, {@code 500ms},
  * {@code 0}. A bare number other than 0 is refused: "for: 2" meaning two milliseconds is never intended.
+ * The one duration parser and formatter of the hub: probe parameters, properties ({@link Props}) and
+ * messages all use it. Camel's TimeUtils is not used: it reads {@code 1w} as 0 without a word, and
+ * prints ten minutes as {@code 10m0s}.
  */
 public final class Durations {
     private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d|w))+");
