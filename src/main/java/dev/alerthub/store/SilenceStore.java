@@ -1,12 +1,15 @@
 package dev.alerthub.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.alerthub.metrics.Metrics;
 import dev.alerthub.alert.Alert;
+import dev.alerthub.alert.InvalidMatcherException;
 import dev.alerthub.alert.Json;
+import dev.alerthub.alert.Matcher;
+import dev.alerthub.alert.Matchers;
 import dev.alerthub.alert.Silence;
+import dev.alerthub.metrics.Metrics;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,50 +24,127 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Silences in the store, their HTTP API, and the check every alert event passes before the router. */
+/**
+ * Silences in the store, their HTTP API, the check every alert event passes before the router, and
+ * what happens when a silence ends (docs/routing.md, "When a silence ends").
+ */
 public class SilenceStore {
     /** Header set on an alert event that a silence mutes: the silence's id. */
     public static final String SILENCED_BY = "silencedBy";
     private static final Logger LOG = LoggerFactory.getLogger(SilenceStore.class);
-    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final TypeReference<List<Silence.Matcher>> MATCHERS = new TypeReference<>() {
-    };
+
+    /** An active silence as the check needs it: its id and its compiled matchers. */
+    private record Active(String id, Matchers matchers) {
+    }
 
     private final Database db;
     private final Clock clock;
     private final Metrics metrics;
+    private final Mutes mutes;
+    /** Compiled matchers by silence id: a silence's matchers never change, so each is compiled once. */
+    private final Map<String, Matchers> compiled = new ConcurrentHashMap<>();
 
     public SilenceStore(Database db, Clock clock, Metrics metrics) {
         this.db = db;
         this.clock = clock;
         this.metrics = metrics;
+        this.mutes = new Mutes(db, clock);
     }
 
     /**
-     * Body: the alert of a claimed event. Sets header silencedBy when an active silence matches. A
-     * resolve of an alert that already notified someone is never muted: the page it opened must close.
+     * Body: the alert of a claimed event (header eventId). Sets header silencedBy when nobody is to be
+     * told: a firing that an active silence matches (recorded, to be told when the silence ends); a
+     * resolve whose firing was muted. A resolve whose firing was routed is never muted: the page it
+     * opened must close, whatever matches now.
      */
     public void check(Exchange exchange) {
-        Alert alert = exchange.getMessage().getBody(Alert.class);
-        exchange.getMessage().removeHeader(SILENCED_BY);
-        Instant now = clock.instant();
-        for (Silence s : active(now)) {
-            if (s.matches(alert.labels())) {
-                if (!alert.isFiring() && wasNotified(alert.fingerprint())) {
-                    return;
-                }
-                exchange.getMessage().setHeader(SILENCED_BY, s.id());
-                metrics.count("alerthub.alerts.silenced");
-                return;
-            }
+        Message msg = exchange.getMessage();
+        Alert alert = msg.getBody(Alert.class);
+        msg.removeHeader(SILENCED_BY);
+        String mutedBy = alert.isFiring() ? matching(alert.labels(), active(clock.instant())) : mutedResolve(alert);
+        if (mutedBy == null) {
+            return;
         }
+        Long eventId = msg.getHeader(Outbox.EVENT_ID, Long.class);
+        if (alert.isFiring() && eventId != null) {
+            mutes.record(eventId, alert, mutedBy);
+        }
+        msg.setHeader(SILENCED_BY, mutedBy);
+        metrics.count("alerthub.alerts.silenced");
     }
 
-    public List<Silence> active(Instant now) {
-        return query("SELECT * FROM silences WHERE starts_at <= ? AND ends_at > ?", now, now);
+    private String mutedResolve(Alert alert) {
+        Mutes.Firing firing = mutes.firingOf(alert);
+        return switch (firing.heard()) {
+            case YES -> null;
+            case MUTED -> firing.silenceId();
+            case UNKNOWN -> matching(alert.labels(), active(clock.instant()));
+        };
+    }
+
+    /**
+     * The sweep (routes/route/silence-end.camel.yaml): firings muted by a silence that is no longer
+     * active and that still fire go back to the outbox, once, unless another active silence mutes
+     * them now. Returns their event ids for the router.
+     */
+    public List<Long> endMutes() {
+        Instant now = clock.instant();
+        List<Mutes.Muted> ended = mutes.whoseSilenceEnded(now);
+        List<Active> active = active(now);
+        compiled.keySet().retainAll(active.stream().map(Active::id).toList());
+        List<Long> notify = new ArrayList<>();
+        for (Mutes.Muted m : ended) {
+            Long id = mutes.release(m, labels -> matching(labels, active));
+            if (id != null) {
+                notify.add(id);
+                metrics.count("alerthub.alerts.unmuted");
+            }
+        }
+        if (!notify.isEmpty()) {
+            LOG.info("{} alert(s) muted by a silence that has ended still fire: notifying them now", notify.size());
+        }
+        return notify;
+    }
+
+    private static String matching(Map<String, String> labels, List<Active> active) {
+        for (Active s : active) {
+            if (s.matchers().matches(labels)) {
+                return s.id();
+            }
+        }
+        return null;
+    }
+
+    /** The silences active now, their matchers compiled once per silence (read when first seen). */
+    private List<Active> active(Instant now) {
+        List<String> ids = db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id FROM silences WHERE starts_at <= ? AND ends_at > ? ORDER BY starts_at, id")) {
+                Database.bind(ps, now, now);
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+        if (!compiled.keySet().containsAll(ids)) {
+            for (Silence s : query("SELECT * FROM silences WHERE starts_at <= ? AND ends_at > ?", now, now)) {
+                compiled.putIfAbsent(s.id(), s.matchers());
+            }
+        }
+        List<Active> out = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Matchers m = compiled.get(id);
+            if (m != null) {
+                out.add(new Active(id, m));
+            }
+        }
+        return out;
     }
 
     // --- HTTP API: GET/POST /api/silences, DELETE /api/silences/{id}
@@ -77,6 +157,7 @@ public class SilenceStore {
             row.put("id", s.id());
             row.put("status", Map.of("state", s.state(now)));
             row.put("matchers", s.matchers());
+            row.put("matchersText", s.matchers().toString());
             row.put("startsAt", s.startsAt());
             row.put("endsAt", s.endsAt());
             row.put("createdBy", s.createdBy());
@@ -99,6 +180,7 @@ public class SilenceStore {
                 return ps.executeUpdate();
             }
         });
+        compiled.put(s.id(), s.matchers());
         LOG.info("Silence {} by {} until {}: {} ({})", s.id(), s.createdBy(), s.endsAt(), s.matchers(), s.comment());
         return Map.of("silenceID", s.id());
     }
@@ -132,32 +214,11 @@ public class SilenceStore {
         if (n == null || !n.isObject()) {
             throw new InvalidRequestException("body: expected a silence object");
         }
-        if (!n.path("matchers").isArray() || n.path("matchers").isEmpty()) {
+        Matchers matchers = matchers(n.path("matchers"));
+        if (matchers.isEmpty()) {
             throw new InvalidRequestException("matchers: missing or empty; a silence needs at least one matcher");
         }
-        List<Silence.Matcher> matchers;
-        try {
-            matchers = Json.MAPPER.convertValue(n.path("matchers"), MATCHERS);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("matchers: expected [{name, value, isRegex, isEqual}]");
-        }
-        for (int i = 0; i < matchers.size(); i++) {
-            Silence.Matcher m = matchers.get(i);
-            if (m.name() == null || !LABEL_NAME.matcher(m.name()).matches()) {
-                throw new InvalidRequestException("matchers[" + i + "].name: '" + m.name() + "' is not a label name");
-            }
-            if (m.value() == null) {
-                throw new InvalidRequestException("matchers[" + i + "].value: missing");
-            }
-            if (m.isRegex()) {
-                try {
-                    Pattern.compile(m.value());
-                } catch (PatternSyntaxException e) {
-                    throw new InvalidRequestException("matchers[" + i + "].value: not a valid regex: " + e.getDescription());
-                }
-            }
-        }
-        if (matchers.stream().allMatch(m -> m.matches(Map.of()))) {
+        if (matchers.matches(Map.of())) {
             throw new InvalidRequestException("matchers: they match every alert (even one without labels);"
                     + " a silence must select something");
         }
@@ -178,7 +239,43 @@ public class SilenceStore {
         if (comment.isEmpty()) {
             throw new InvalidRequestException("comment: missing; say why");
         }
-        return new Silence(UUID.randomUUID().toString(), List.copyOf(matchers), startsAt, endsAt, createdBy, comment);
+        return new Silence(UUID.randomUUID().toString(), matchers, startsAt, endsAt, createdBy, comment);
+    }
+
+    /**
+     * Either Alertmanager's JSON list [{name, value, isRegex, isEqual}] or its matcher syntax as one
+     * string, {@code {alertname=~"High.*", namespace!="dev"}}. Errors name the matcher.
+     */
+    private static Matchers matchers(JsonNode node) {
+        if (node.isTextual()) {
+            try {
+                return Matchers.parse(node.asText());
+            } catch (InvalidMatcherException e) {
+                throw new InvalidRequestException("matchers: " + e.getMessage());
+            }
+        }
+        if (!node.isArray()) {
+            throw new InvalidRequestException("matchers: missing or empty; give [{name, value, isRegex, isEqual}]"
+                    + " or an expression such as {alertname=\"HighLatency\", namespace!=\"dev\"}");
+        }
+        List<Matcher> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode m = node.get(i);
+            if (!m.isObject() || !m.path("name").isTextual() || !m.path("value").isTextual()
+                    || !(m.path("isRegex").isMissingNode() || m.path("isRegex").isBoolean())
+                    || !(m.path("isEqual").isMissingNode() || m.path("isEqual").isBoolean())) {
+                throw new InvalidRequestException("matchers[" + i + "]: expected {name, value, isRegex, isEqual}"
+                        + " with text name and value and true/false flags");
+            }
+            try {
+                out.add(Matcher.fromJson(m.path("name").asText(), m.path("value").asText(),
+                        m.path("isRegex").asBoolean(false), m.path("isEqual").asBoolean(true)));
+            } catch (InvalidMatcherException e) {
+                throw new InvalidRequestException("matchers[" + i + "] (name '" + m.path("name").asText() + "'): "
+                        + e.getMessage());
+            }
+        }
+        return new Matchers(out);
     }
 
     private static Instant time(String field, String value) {
@@ -192,18 +289,6 @@ public class SilenceStore {
         }
     }
 
-    private boolean wasNotified(String fingerprint) {
-        return db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM alerts WHERE fingerprint = ? AND last_notified_at IS NOT NULL")) {
-                ps.setString(1, fingerprint);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
-            }
-        });
-    }
-
     private List<Silence> query(String sql, Object... params) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -211,16 +296,29 @@ public class SilenceStore {
                 List<Silence> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Silence(rs.getString("id"),
-                                Json.MAPPER.readValue(rs.getString("matchers"), MATCHERS),
-                                Database.instant(rs, "starts_at"), Database.instant(rs, "ends_at"),
-                                rs.getString("created_by"), rs.getString("comment")));
+                        Matchers matchers = stored(rs.getString("id"), rs.getString("matchers"));
+                        if (matchers != null) {
+                            out.add(new Silence(rs.getString("id"), matchers, Database.instant(rs, "starts_at"),
+                                    Database.instant(rs, "ends_at"), rs.getString("created_by"), rs.getString("comment")));
+                        }
                     }
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalStateException("unreadable silence matchers", e);
                 }
                 return out;
             }
         });
+    }
+
+    /** Null, with a warning, for a silence stored before matchers were RE2 that RE2 cannot compile. */
+    private Matchers stored(String id, String json) {
+        Matchers known = compiled.get(id);
+        if (known != null) {
+            return known;
+        }
+        try {
+            return Json.read(json, Matchers.class);
+        } catch (RuntimeException e) {
+            LOG.warn("Silence {} is ignored: its matchers {} are not valid RE2 matchers ({})", id, json, e.getMessage());
+            return null;
+        }
     }
 }

@@ -84,14 +84,41 @@ class SilencesTest {
     }
 
     @Test
+    void aSilenceWrittenInAlertmanagersMatcherSyntaxMutesWhatItSelects() {
+        String future = Instant.now().plusSeconds(3600).toString();
+        HttpResponse<String> r = post("""
+                {"matchers":"{alertname=~\\"HighLatency.*\\", namespace!=\\"dev\\"}","endsAt":"%s",
+                 "createdBy":"sre","comment":"tuning the p95 alert"}""".formatted(future));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode listed = json(hub.get("/api/silences").body()).get(0);
+        assertThat(listed.at("/matchers/0/name").asText()).isEqualTo("alertname");
+        assertThat(listed.at("/matchers/0/isRegex").asBoolean()).isTrue();
+        assertThat(listed.at("/matchers/1/isEqual").asBoolean()).isFalse();
+        assertThat(listed.path("matchersText").asText()).isEqualTo("{\"alertname\"=~\"HighLatency.*\", \"namespace\"!=\"dev\"}");
+
+        hub.postWebhook(Fixtures.webhook("webhook-firing-warning"));
+        hub.postWebhook(Fixtures.webhook("webhook-firing-critical"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> pagerDuty.accepted().size() == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> slack.requests().isEmpty());
+    }
+
+    @Test
     void badSilencesAreRefusedNamingTheField() {
         String future = Instant.now().plusSeconds(3600).toString();
         assertProblem(post("{\"matchers\":[],\"endsAt\":\"" + future + "\",\"createdBy\":\"a\",\"comment\":\"b\"}"),
                 400, "matchers: missing or empty");
-        assertProblem(post("{\"matchers\":[{\"name\":\"a-b\",\"value\":\"x\"}],\"endsAt\":\"" + future
-                + "\",\"createdBy\":\"a\",\"comment\":\"b\"}"), 400, "matchers[0].name");
-        assertProblem(post("{\"matchers\":[{\"name\":\"a\",\"value\":\"(\",\"isRegex\":true}],\"endsAt\":\"" + future
-                + "\",\"createdBy\":\"a\",\"comment\":\"b\"}"), 400, "not a valid regex");
+        assertProblem(post("{\"matchers\":[{\"name\":\"\",\"value\":\"x\"}],\"endsAt\":\"" + future
+                + "\",\"createdBy\":\"a\",\"comment\":\"b\"}"), 400, "matchers[0] (name ''): the label name is empty");
+        assertProblem(post("{\"matchers\":[{\"name\":\"a\",\"value\":\"x\"},{\"name\":\"b\",\"value\":\"(\",\"isRegex\":true}],"
+                + "\"endsAt\":\"" + future + "\",\"createdBy\":\"a\",\"comment\":\"b\"}"), 400,
+                "matchers[1] (name 'b'): not a valid RE2 regex: missing closing )");
+        // Java-only regex features are not RE2, as in Alertmanager
+        assertProblem(post("{\"matchers\":[{\"name\":\"a\",\"value\":\"(?=x)x\",\"isRegex\":true}],\"endsAt\":\""
+                + future + "\",\"createdBy\":\"a\",\"comment\":\"b\"}"), 400, "not a valid RE2 regex");
+        assertProblem(post("{\"matchers\":\"{alertname=\\\"a\\\", path=~\\\"(\\\"}\",\"endsAt\":\"" + future
+                + "\",\"createdBy\":\"a\",\"comment\":\"b\"}"), 400, "matchers: path=~\"(\": not a valid RE2 regex");
+        assertProblem(post("{\"matchers\":\"{alertname=\\\"a\\\"\",\"endsAt\":\"" + future
+                + "\",\"createdBy\":\"a\",\"comment\":\"b\"}"), 400, "expected a close brace");
         assertProblem(post("{\"matchers\":[{\"name\":\"a\",\"value\":\".*\",\"isRegex\":true}],\"endsAt\":\"" + future
                 + "\",\"createdBy\":\"a\",\"comment\":\"b\"}"), 400, "match every alert");
         assertProblem(post("{\"matchers\":[{\"name\":\"a\",\"value\":\"x\"}],\"endsAt\":\"2020-01-01T00:00:00Z\","

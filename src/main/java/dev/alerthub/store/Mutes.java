@@ -1,0 +1,169 @@
+package dev.alerthub.store;
+
+import dev.alerthub.alert.Alert;
+import dev.alerthub.alert.Json;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Which firings a silence muted (table alert_mutes), so that they can be told after all when it
+ * ends. Alertmanager re-sends a still-firing alert unchanged, and an unchanged re-send is no new
+ * event to the hub: without this record an alert muted by a silence that ends is never notified.
+ * Whether anyone heard an occurrence's firing is read from its outbox event: routed (DONE) or muted
+ * (SILENCED). A muted event is routed after all by putting it back to PENDING, a compare-and-set
+ * that only one replica wins.
+ */
+final class Mutes {
+    /** What became of the firing of a resolved alert's occurrence. */
+    enum Heard { YES, MUTED, UNKNOWN }
+
+    record Firing(Heard heard, String silenceId) {
+    }
+
+    /** A muted firing event whose silence is no longer active. */
+    record Muted(long eventId, String fingerprint, Instant startsAt) {
+    }
+
+    private final Database db;
+    private final Clock clock;
+
+    Mutes(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** The firing event {@code eventId} of this alert is muted by this silence. */
+    void record(long eventId, Alert alert, String silenceId) {
+        Instant now = clock.instant();
+        db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE alert_mutes SET silence_id = ?, muted_at = ? WHERE event_id = ?")) {
+                Database.bind(ps, silenceId, now, eventId);
+                if (ps.executeUpdate() > 0) {
+                    return null;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO alert_mutes (event_id, fingerprint, starts_at, silence_id, muted_at)
+                    VALUES (?, ?, ?, ?, ?)""")) {
+                Database.bind(ps, eventId, alert.fingerprint(), alert.startsAt(), silenceId, now);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Whether the firing of this (resolved) alert's occurrence was routed, muted, or is unknown here. */
+    Firing firingOf(Alert alert) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT e.state, m.silence_id FROM alert_events e LEFT JOIN alert_mutes m ON m.event_id = e.id
+                    WHERE e.fingerprint = ? AND e.status = 'firing' AND e.starts_at = ?""")) {
+                Database.bind(ps, alert.fingerprint(), alert.startsAt());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return new Firing(Heard.UNKNOWN, null);
+                    }
+                    return switch (rs.getString(1)) {
+                        case "DONE" -> new Firing(Heard.YES, null);
+                        case "SILENCED" -> new Firing(Heard.MUTED,
+                                rs.getString(2) != null ? rs.getString(2) : "a silence that has ended");
+                        default -> new Firing(Heard.UNKNOWN, null);
+                    };
+                }
+            }
+        });
+    }
+
+    /** Muted firings whose silence is not active now (expired, deleted, or purged). */
+    List<Muted> whoseSilenceEnded(Instant now) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT m.event_id, m.fingerprint, m.starts_at FROM alert_mutes m
+                    WHERE NOT EXISTS (SELECT 1 FROM silences s WHERE s.id = m.silence_id
+                                      AND s.starts_at <= ? AND s.ends_at > ?)
+                    ORDER BY m.event_id LIMIT 500""")) {
+                Database.bind(ps, now, now);
+                List<Muted> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Muted(rs.getLong(1), rs.getString(2), Database.instant(rs, "starts_at")));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Decides one muted firing whose silence ended, holding the alert's row so that a resolve
+     * being stored meanwhile is either seen here or comes after the re-queued firing. Returns the
+     * event id when it is to be routed now; null when the occurrence is over (nobody heard it, so
+     * nobody hears its end), another active silence mutes it, or it is still being routed.
+     */
+    Long release(Muted m, Function<Map<String, String>, String> activeSilence) {
+        return db.inTransaction(c -> {
+            Alert current = lockCurrent(c, m.fingerprint());
+            if (current == null || !current.isFiring() || !Database.ts(current.startsAt()).equals(Database.ts(m.startsAt()))) {
+                forget(c, m.eventId());
+                return null;
+            }
+            String other = activeSilence.apply(current.labels());
+            if (other != null) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE alert_mutes SET silence_id = ? WHERE event_id = ?")) {
+                    Database.bind(ps, other, m.eventId());
+                    ps.executeUpdate();
+                }
+                return null;
+            }
+            // the alert as it is now (Alertmanager's re-sends may have new annotations), routed as if just fired
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE alert_events SET state = 'PENDING', claimed_until = NULL, attempts = 0, body = ?
+                    WHERE id = ? AND state = 'SILENCED'""")) {
+                Database.bind(ps, Json.write(current), m.eventId());
+                if (ps.executeUpdate() == 1) {
+                    forget(c, m.eventId());
+                    return m.eventId();
+                }
+            }
+            if (!isBeingRouted(c, m.eventId())) {
+                forget(c, m.eventId());
+            }
+            return null;
+        });
+    }
+
+    private static Alert lockCurrent(Connection c, String fingerprint) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT body FROM alerts WHERE fingerprint = ? FOR UPDATE")) {
+            ps.setString(1, fingerprint);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Json.read(rs.getString(1), Alert.class) : null;
+            }
+        }
+    }
+
+    private static boolean isBeingRouted(Connection c, long eventId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM alert_events WHERE id = ? AND state IN ('PENDING', 'ROUTING')")) {
+            ps.setLong(1, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void forget(Connection c, long eventId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_mutes WHERE event_id = ?")) {
+            ps.setLong(1, eventId);
+            ps.executeUpdate();
+        }
+    }
+}
