@@ -3,6 +3,9 @@ package dev.alerthub.bench;
 import dev.alerthub.alert.Matcher;
 import dev.alerthub.alert.Matchers;
 
+import dev.alerthub.support.AlertmanagerProcess;
+
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +22,7 @@ import java.util.regex.Pattern;
  * Arguments (all optional): silences (1000), measured rounds (20000).
  */
 public final class SilenceMatchBench {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int silences = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         List<Matchers> compiled = new ArrayList<>();
@@ -37,6 +40,11 @@ public final class SilenceMatchBench {
         print("RE2 matchers compiled once (now)", silences, measure(rounds, () -> anyMatch(compiled, alert)));
         print("java.util.regex compiled per alert (before)", silences,
                 measure(Math.max(200, rounds / 50), () -> anyMatchBefore(raw, alert)));
+        if (Files.isExecutable(AlertmanagerProcess.BINARY)) {
+            AlertmanagerPeer.run(raw, alert);
+        } else {
+            System.out.println("(no " + AlertmanagerProcess.BINARY + ": Alertmanager not measured)");
+        }
     }
 
     /** A mix like real silences: alert name and namespace, some regexes, one hostile pattern. */
