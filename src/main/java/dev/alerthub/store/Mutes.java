@@ -61,24 +61,33 @@ final class Mutes {
         });
     }
 
-    /** Whether the firing of this (resolved) alert's occurrence was routed, muted, or is unknown here. */
-    Firing firingOf(Alert alert) {
+    /**
+     * Whether anyone heard of what this resolve (event {@code eventId}) ends: the firings of its
+     * fingerprint since the last resolve that was routed. One routed firing means an open incident
+     * (PagerDuty's dedup_key is the fingerprint), even if Alertmanager sends the resolve with a new
+     * startsAt; only muted ones mean nobody heard; none at all, that the hub does not know.
+     */
+    Firing firingOf(Alert alert, long eventId) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT e.state, m.silence_id FROM alert_events e LEFT JOIN alert_mutes m ON m.event_id = e.id
-                    WHERE e.fingerprint = ? AND e.status = 'firing' AND e.starts_at = ?""")) {
-                Database.bind(ps, alert.fingerprint(), alert.startsAt());
+                    WHERE e.fingerprint = ? AND e.status = 'firing' AND e.id < ?
+                      AND e.id > COALESCE((SELECT MAX(r.id) FROM alert_events r WHERE r.fingerprint = ?
+                                           AND r.status = 'resolved' AND r.state = 'DONE' AND r.id < ?), 0)
+                    ORDER BY e.id DESC""")) {
+                Database.bind(ps, alert.fingerprint(), eventId, alert.fingerprint(), eventId);
+                String mutedBy = null;
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return new Firing(Heard.UNKNOWN, null);
+                    while (rs.next()) {
+                        if ("DONE".equals(rs.getString(1))) {
+                            return new Firing(Heard.YES, null);
+                        }
+                        if ("SILENCED".equals(rs.getString(1)) && mutedBy == null) {
+                            mutedBy = rs.getString(2) != null ? rs.getString(2) : "a silence that has ended";
+                        }
                     }
-                    return switch (rs.getString(1)) {
-                        case "DONE" -> new Firing(Heard.YES, null);
-                        case "SILENCED" -> new Firing(Heard.MUTED,
-                                rs.getString(2) != null ? rs.getString(2) : "a silence that has ended");
-                        default -> new Firing(Heard.UNKNOWN, null);
-                    };
                 }
+                return mutedBy != null ? new Firing(Heard.MUTED, mutedBy) : new Firing(Heard.UNKNOWN, null);
             }
         });
     }

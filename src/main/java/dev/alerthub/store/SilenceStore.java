@@ -63,11 +63,12 @@ public class SilenceStore {
         Message msg = exchange.getMessage();
         Alert alert = msg.getBody(Alert.class);
         msg.removeHeader(SILENCED_BY);
-        String mutedBy = alert.isFiring() ? matching(alert.labels(), active(clock.instant())) : mutedResolve(alert);
+        Long eventId = msg.getHeader(Outbox.EVENT_ID, Long.class);
+        String mutedBy = alert.isFiring() ? matching(alert.labels(), active(clock.instant()))
+                : mutedResolve(alert, eventId == null ? Long.MAX_VALUE : eventId);
         if (mutedBy == null) {
             return;
         }
-        Long eventId = msg.getHeader(Outbox.EVENT_ID, Long.class);
         if (alert.isFiring() && eventId != null) {
             mutes.record(eventId, alert, mutedBy);
         }
@@ -75,8 +76,8 @@ public class SilenceStore {
         metrics.count("alerthub.alerts.silenced");
     }
 
-    private String mutedResolve(Alert alert) {
-        Mutes.Firing firing = mutes.firingOf(alert);
+    private String mutedResolve(Alert alert, long eventId) {
+        Mutes.Firing firing = mutes.firingOf(alert, eventId);
         return switch (firing.heard()) {
             case YES -> null;
             case MUTED -> firing.silenceId();

@@ -113,6 +113,17 @@ class SilenceEndTest {
     }
 
     @Test
+    void theResolveOfAPagedAlertIsDeliveredWhenASilenceMatchesAndAlertmanagerSendsItWithANewStartsAt() {
+        // Alertmanager does this when a resolve is posted with an endsAt before the firing's startsAt
+        post(firing(DISK_FULL, occurrence(1)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> pagerDuty.accepted().size() == 1);
+        silence("alertname", "DiskFull", Instant.now().plusSeconds(3600));
+        post(resolved(DISK_FULL, occurrence(0)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> pagerDuty.accepted().size() == 2);
+        assertThat(actions(pagerDuty)).containsExactly("trigger", "resolve");
+    }
+
+    @Test
     void theResolveOfAnOccurrenceNobodyHeardOfNotifiesNobodyEvenIfAnEarlierOccurrencePaged() {
         post(firing(DISK_FULL, occurrence(0)));
         post(resolved(DISK_FULL, occurrence(0)));
