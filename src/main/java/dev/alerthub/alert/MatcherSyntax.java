@@ -116,8 +116,13 @@ final class MatcherSyntax {
                 return utf8(bytes, start);
             }
             if (c != '\\') {
-                int cp = Character.isHighSurrogate(c) && !eof() ? Character.toCodePoint(c, in.charAt(pos++)) : c;
-                bytes.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+                if (Character.isHighSurrogate(c) && !eof() && Character.isLowSurrogate(in.charAt(pos))) {
+                    bytes.writeBytes(new String(new char[] {c, in.charAt(pos++)}).getBytes(StandardCharsets.UTF_8));
+                } else if (Character.isSurrogate(c)) {
+                    throw errorAt(start, "quoted string contains invalid UTF-8");
+                } else {
+                    bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                }
                 continue;
             }
             escape(bytes, start);

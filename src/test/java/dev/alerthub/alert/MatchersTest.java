@@ -73,6 +73,9 @@ class MatchersTest {
         assertThatThrownBy(() -> Matchers.parse("{foo=\"bar}")).hasMessageContaining("without its closing quote");
         assertThatThrownBy(() -> Matchers.parse("{foo=~\"(\"}")).hasMessageContaining("foo=~\"(\": not a valid RE2 regex");
         assertThatThrownBy(() -> Matchers.parse("{\"\"=\"x\"}")).hasMessageContaining("the label name is empty");
+        assertThatThrownBy(() -> Matchers.parse("{a=\"\ud800\"}")).hasMessageContaining("invalid UTF-8");
+        assertThatThrownBy(() -> Matchers.parse("{a=\"\\xff\"}")).hasMessageContaining("invalid UTF-8");
+        assertThat(Matchers.parse("{a=\"\ud83d\ude00\"}").all()).containsExactly(Matcher.of("a", Matcher.Type.EQUAL, "\ud83d\ude00"));
     }
 
     @Test
