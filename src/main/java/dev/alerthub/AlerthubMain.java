@@ -89,6 +89,8 @@ public final class AlerthubMain {
         }
 
         Main main = new Main();
+        // 503 + Retry-After on the business port until the hub is ready (never a 404)
+        dev.alerthub.ops.ServingGate.bindInto(main);
         main.setPropertyPlaceholderLocations(DEFAULTS + ",file:" + properties + ";optional=true");
         if (withRoutes) {
             main.configure().withRoutesIncludePattern("file:" + routesDir + "/**/*.camel.yaml");

@@ -9,6 +9,7 @@ import dev.alerthub.store.AlertStore;
 import dev.alerthub.store.Database;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +50,32 @@ public class OperationsConfiguration implements CamelConfiguration {
         }
         context.getManagementStrategy().addEventNotifier(new WebhookTiming(metrics));
 
+        // the business port answers 503 + Retry-After until the hub has started (never the 404 of a
+        // route not registered yet), and while a reload replaces routes
+        // (AlerthubMain binds the gate and the HTTP server factory: camel-main builds the server
+        // before it runs configurations)
+        ServingGate gate = registry.lookupByNameAndType(ServingGate.BEAN, ServingGate.class);
+        if (gate == null) {
+            gate = new ServingGate();
+            registry.bind(ServingGate.BEAN, gate);
+        }
+        ServingGate opened = gate;
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // called for each route the supervising controller starts; open once all have
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                opened.open();
+            }
+        });
+
         // reload: on by default, routes come from a local folder
         Path routesDir = Path.of(p.get("alerthub.routes-dir", "routes")).toAbsolutePath().normalize();
         if (p.getBoolean("alerthub.routes-reload", true)) {
-            context.addService(new SafeRouteReload(routesDir, metrics), true, true);
+            context.addService(new SafeRouteReload(routesDir, metrics, gate), true, true);
         } else {
             LOG.info("Route reload: off (alerthub.routes-reload=false); route changes need a restart");
         }

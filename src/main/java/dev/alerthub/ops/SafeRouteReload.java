@@ -46,14 +46,16 @@ public final class SafeRouteReload extends RouteWatcherReloadStrategy {
 
     private final Path routesDir;
     private final Metrics metrics;
+    private final ServingGate gate;
     /** What the running routes were loaded from: file, its text, and whether it holds shared entries. */
     private final Map<Path, String> loadedText = new HashMap<>();
     private final Map<Path, Boolean> loadedShared = new HashMap<>();
 
-    public SafeRouteReload(Path routesDir, Metrics metrics) {
+    public SafeRouteReload(Path routesDir, Metrics metrics, ServingGate gate) {
         super(routesDir.toString(), true);
         this.routesDir = routesDir;
         this.metrics = metrics;
+        this.gate = gate;
         setPattern("*" + RouteValidator.ROUTE_FILE_SUFFIX);
     }
 
@@ -101,7 +103,14 @@ public final class SafeRouteReload extends RouteWatcherReloadStrategy {
                 everything |= loadedShared.getOrDefault(f, false) || shared(f);
             }
             long replacing = System.nanoTime();
-            Set<String> ids = everything ? replaceAll(context, files) : replace(context, changed, deleted, loadedText);
+            Set<String> ids;
+            // a replaced HTTP route is unregistered for a moment: 503 + Retry-After then, not 404
+            gate.hold();
+            try {
+                ids = everything ? replaceAll(context, files) : replace(context, changed, deleted, loadedText);
+            } finally {
+                gate.release();
+            }
             int index = 1;
             for (String id : ids) {
                 Route route = context.getRoute(id);
