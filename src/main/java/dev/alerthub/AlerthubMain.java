@@ -1,18 +1,19 @@
 package dev.alerthub;
 
 import dev.alerthub.config.Props;
+import dev.alerthub.config.MountedFolder;
 import dev.alerthub.ops.OperationsConfiguration;
 import dev.alerthub.ops.validate.ValidateCommand;
 import org.apache.camel.main.Main;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * {@code java -jar alerthub.jar [run]} starts the hub from {@code config/application.properties} and
@@ -21,6 +22,7 @@ import java.util.stream.Stream;
  */
 public final class AlerthubMain {
     public static final String DEFAULTS = "classpath:alerthub-defaults.properties";
+    private static final String ROUTE_FILE_SUFFIX = ".camel.yaml";
 
     private AlerthubMain() {
     }
@@ -80,9 +82,7 @@ public final class AlerthubMain {
 
         Path configDir = Path.of(setting(all, "alerthub.config-dir", "config")).toAbsolutePath().normalize();
         Path routesDir = Path.of(setting(all, "alerthub.routes-dir", "routes")).toAbsolutePath().normalize();
-        if (withRoutes) {
-            requireRoutes(routesDir);
-        }
+        List<Path> routeFiles = withRoutes ? requireRoutes(routesDir) : List.of();
         Path properties = configDir.resolve("application.properties");
         if (!Files.isRegularFile(properties)) {
             System.err.println("alerthub: " + properties + " not found; running on built-in defaults");
@@ -93,7 +93,11 @@ public final class AlerthubMain {
         dev.alerthub.ops.ServingGate.bindInto(main);
         main.setPropertyPlaceholderLocations(DEFAULTS + ",file:" + properties + ";optional=true");
         if (withRoutes) {
-            main.configure().withRoutesIncludePattern("file:" + routesDir + "/**/*.camel.yaml");
+            // the files themselves, as MountedFolder lists them, not "file:routes/**/*.camel.yaml": the
+            // hub loads exactly what validate, the probe checks and reload look at (on a ConfigMap
+            // mount Camel's pattern happens to agree; validate and the probe checks did not)
+            main.configure().withRoutesIncludePattern(routeFiles.stream().map(f -> "file:" + f)
+                    .collect(Collectors.joining(",")));
         }
         main.configure().addConfiguration(new HubConfiguration());
         main.configure().addConfiguration(new dev.alerthub.remediate.RemediationConfiguration());
@@ -108,17 +112,13 @@ public final class AlerthubMain {
         return main;
     }
 
-    private static void requireRoutes(Path routesDir) {
-        boolean any;
-        try (Stream<Path> files = Files.walk(routesDir)) {
-            any = files.anyMatch(f -> f.getFileName().toString().endsWith(".camel.yaml"));
-        } catch (IOException e) {
-            any = false;
-        }
-        if (!any) {
-            throw new IllegalStateException("alerthub: no route files (*.camel.yaml) under " + routesDir
+    private static List<Path> requireRoutes(Path routesDir) {
+        List<Path> files = MountedFolder.files(routesDir, ROUTE_FILE_SUFFIX);
+        if (files.isEmpty()) {
+            throw new IllegalStateException("alerthub: no route files (*" + ROUTE_FILE_SUFFIX + ") under " + routesDir
                     + "; run from the project folder or set -Dalerthub.routes-dir=DIR");
         }
+        return files;
     }
 
     private static String setting(Map<String, String> overrides, String key, String fallback) {

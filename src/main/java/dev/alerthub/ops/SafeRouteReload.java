@@ -5,6 +5,7 @@ import dev.alerthub.ops.validate.Problem;
 import dev.alerthub.ops.validate.RouteFile;
 import dev.alerthub.ops.validate.RouteValidator;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Route;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.ModelCamelContext;
@@ -12,13 +13,14 @@ import org.apache.camel.spi.Resource;
 import org.apache.camel.support.EventHelper;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,6 +29,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Camel's route reload, made safe: on a change under the routes folder, every route file is first
@@ -37,8 +41,15 @@ import java.util.Set;
  * configuration or template (which other files' routes use) reloads every route.
  * (Camel's own reload removes every route first, so a typo leaves the hub without routes; it also
  * loads a file once per route it holds, which fails on duplicate ids.)
+ * <p>
+ * Changes are found by looking at the route files (MountedFolder: each once, through the names the
+ * folder shows) every second, not by Camel's file watcher: that one ignores a changed link to a
+ * folder, so a Kubernetes ConfigMap update (a new {@code ..<timestamp>/} folder and an atomic swap
+ * of the {@code ..data} link) would go unseen, and it stops watching altogether once a watched
+ * folder is deleted (the old {@code ..<timestamp>/}).
  */
-public final class SafeRouteReload extends RouteWatcherReloadStrategy {
+public final class SafeRouteReload extends ServiceSupport implements CamelContextAware {
+    private static final Duration POLL = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(SafeRouteReload.class);
     /** Entries other files' routes depend on: a change to one of these reloads everything. */
     private static final Set<String> SHARED = Set.of("routeConfiguration", "routeTemplate", "beans", "errorHandler",
@@ -51,26 +62,73 @@ public final class SafeRouteReload extends RouteWatcherReloadStrategy {
     private final Map<Path, String> loadedText = new HashMap<>();
     private final Map<Path, Boolean> loadedShared = new HashMap<>();
 
+    private CamelContext context;
+    private ScheduledExecutorService poller;
+    /** Names, sizes and times of the route files when last looked at. */
+    private String seen;
+
     public SafeRouteReload(Path routesDir, Metrics metrics, ServingGate gate) {
-        super(routesDir.toString(), true);
         this.routesDir = routesDir;
         this.metrics = metrics;
         this.gate = gate;
-        setPattern("*" + RouteValidator.ROUTE_FILE_SUFFIX);
     }
 
     @Override
-    protected void doStart() throws Exception {
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.context = camelContext;
+    }
+
+    @Override
+    protected void doStart() {
         // the hub loaded exactly these files at start-up
+        seen = look();
         for (Path f : RouteValidator.routeFiles(routesDir)) {
             remember(f);
         }
-        super.doStart();
+        poller = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "SafeRouteReload");
+        poller.scheduleWithFixedDelay(this::poll, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Route reload: on, looking at {} every {} s", routesDir, POLL.toSeconds());
     }
 
     @Override
-    protected synchronized void onRouteReload(Collection<Resource> changedResources, boolean removeEverything) {
-        CamelContext context = getCamelContext();
+    protected void doStop() {
+        if (poller != null) {
+            context.getExecutorServiceManager().shutdownNow(poller);
+            poller = null;
+        }
+    }
+
+    private void poll() {
+        try {
+            String now = look();
+            if (!now.equals(seen)) {
+                seen = now;
+                reload();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Route reload: cannot look at {}: {}", routesDir, e.getMessage());
+        }
+    }
+
+    /** What changes when a file is saved, added, removed, or a ConfigMap's ..data is swapped. */
+    private String look() {
+        StringBuilder sb = new StringBuilder();
+        for (Path f : RouteValidator.routeFiles(routesDir)) {
+            try {
+                sb.append(f).append(' ').append(Files.size(f)).append(' ').append(Files.getLastModifiedTime(f)).append('\n');
+            } catch (IOException e) {
+                sb.append(f).append(" gone\n"); // removed while looking: the next look settles it
+            }
+        }
+        return sb.toString();
+    }
+
+    synchronized void reload() {
         List<Path> files = RouteValidator.routeFiles(routesDir);
         long started = System.nanoTime();
         List<Problem> problems = new RouteValidator(context.getRegistry(), context.getPropertiesComponent()).validate(files);
@@ -83,7 +141,6 @@ public final class SafeRouteReload extends RouteWatcherReloadStrategy {
                     + " file and save it again, or check it first with: java -jar alerthub.jar validate", problems.size(),
                     validatedMs);
             metrics.count("alerthub.routes.reloads", "outcome", "rejected");
-            incFailedCounter();
             return;
         }
         try {
@@ -127,11 +184,9 @@ public final class SafeRouteReload extends RouteWatcherReloadStrategy {
                     everything ? "all files" : changed.size() + deleted.size() + " changed file(s)", ids.size(),
                     validatedMs, (System.nanoTime() - replacing) / 1_000_000);
             metrics.count("alerthub.routes.reloads", "outcome", "applied");
-            incSucceededCounter();
         } catch (Exception e) {
             LOG.error("Route reload failed after validation: {}", e.getMessage(), e);
             metrics.count("alerthub.routes.reloads", "outcome", "failed");
-            incFailedCounter();
         }
     }
 

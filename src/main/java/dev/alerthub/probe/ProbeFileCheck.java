@@ -1,5 +1,6 @@
 package dev.alerthub.probe;
 
+import dev.alerthub.config.MountedFolder;
 import org.apache.camel.CamelContext;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -181,16 +182,9 @@ public final class ProbeFileCheck {
         return new ProbeFileCheck(templates, problems, properties);
     }
 
-    /** Every {@code *.camel.yaml} under a folder, in a stable order. */
+    /** Every {@code *.camel.yaml} under a folder, each once (see MountedFolder), in a stable order. */
     public static List<Path> routeFiles(Path routesDir) {
-        if (!Files.isDirectory(routesDir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(routesDir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).sorted().toList();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return MountedFolder.files(routesDir, ".camel.yaml");
     }
 
     /** The declared parameters of every route template found, by template id. */

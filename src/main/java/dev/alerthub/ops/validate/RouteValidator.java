@@ -1,5 +1,6 @@
 package dev.alerthub.ops.validate;
 
+import dev.alerthub.config.MountedFolder;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.NoSuchBeanException;
@@ -71,16 +72,9 @@ public final class RouteValidator {
         return this;
     }
 
-    /** Route files under a folder (recursively), in a stable order. */
+    /** Route files under a folder (recursively, each once: see MountedFolder), in a stable order. */
     public static List<Path> routeFiles(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile)
-                    .filter(f -> f.getFileName().toString().endsWith(ROUTE_FILE_SUFFIX))
-                    .map(p -> p.toAbsolutePath().normalize())
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return MountedFolder.files(dir, ROUTE_FILE_SUFFIX);
     }
 
     /** Every problem in these files, sorted by file and line; empty when all are valid. */
