@@ -51,7 +51,7 @@ public class OperationsConfiguration implements CamelConfiguration {
         context.getManagementStrategy().addEventNotifier(new WebhookTiming(metrics));
 
         // the business port answers 503 + Retry-After until the hub has started (never the 404 of a
-        // route not registered yet), and while a reload replaces routes
+        // route not registered yet)
         // (AlerthubMain binds the gate and the HTTP server factory: camel-main builds the server
         // before it runs configurations)
         ServingGate gate = registry.lookupByNameAndType(ServingGate.BEAN, ServingGate.class);
@@ -75,7 +75,7 @@ public class OperationsConfiguration implements CamelConfiguration {
         // reload: on by default, routes come from a local folder
         Path routesDir = Path.of(p.get("alerthub.routes-dir", "routes")).toAbsolutePath().normalize();
         if (p.getBoolean("alerthub.routes-reload", true)) {
-            context.addService(new SafeRouteReload(routesDir, metrics, gate), true, true);
+            context.addService(new SafeRouteReload(routesDir, metrics), true, true);
         } else {
             LOG.info("Route reload: off (alerthub.routes-reload=false); route changes need a restart");
         }

@@ -57,7 +57,6 @@ public final class SafeRouteReload extends ServiceSupport implements CamelContex
 
     private final Path routesDir;
     private final Metrics metrics;
-    private final ServingGate gate;
     /** What the running routes were loaded from: file, its text, and whether it holds shared entries. */
     private final Map<Path, String> loadedText = new HashMap<>();
     private final Map<Path, Boolean> loadedShared = new HashMap<>();
@@ -67,10 +66,9 @@ public final class SafeRouteReload extends ServiceSupport implements CamelContex
     /** Names, sizes and times of the route files when last looked at. */
     private String seen;
 
-    public SafeRouteReload(Path routesDir, Metrics metrics, ServingGate gate) {
+    public SafeRouteReload(Path routesDir, Metrics metrics) {
         this.routesDir = routesDir;
         this.metrics = metrics;
-        this.gate = gate;
     }
 
     @Override
@@ -160,14 +158,8 @@ public final class SafeRouteReload extends ServiceSupport implements CamelContex
                 everything |= loadedShared.getOrDefault(f, false) || shared(f);
             }
             long replacing = System.nanoTime();
-            Set<String> ids;
-            // a replaced HTTP route is unregistered for a moment: 503 + Retry-After then, not 404
-            gate.hold();
-            try {
-                ids = everything ? replaceAll(context, files) : replace(context, changed, deleted, loadedText);
-            } finally {
-                gate.release();
-            }
+            // (a replaced HTTP route keeps answering: SafeRouteReloadTest posts throughout and gets no 404)
+            Set<String> ids = everything ? replaceAll(context, files) : replace(context, changed, deleted, loadedText);
             int index = 1;
             for (String id : ids) {
                 Route route = context.getRoute(id);

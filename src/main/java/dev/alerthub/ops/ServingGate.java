@@ -3,11 +3,8 @@ package dev.alerthub.ops;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
- * The first handler on the business port: until the hub is ready, and while a reload replaces
- * routes, every request is answered {@code 503} with {@code Retry-After} and a JSON message. Vert.x
+ * The first handler on the business port: until the hub is ready, every request is answered {@code 503} with {@code Retry-After} and a JSON message. Vert.x
  * listens before Camel has registered the HTTP routes, and a request in between would otherwise get
  * Vert.x's 404, which Alertmanager does not retry (a lost notification); a 503 it retries.
  */
@@ -16,12 +13,8 @@ public final class ServingGate implements Handler<RoutingContext> {
     static final String RETRY_AFTER_SECONDS = "5";
     private static final String STARTING = "{\"status\":503,\"error\":\"Service Unavailable\","
             + "\"message\":\"alerthub is starting; nothing was stored, retry later\"}";
-    private static final String RELOADING = "{\"status\":503,\"error\":\"Service Unavailable\","
-            + "\"message\":\"alerthub is reloading its routes; nothing was stored, retry later\"}";
 
     private volatile boolean started;
-    /** Reloads under way: each holds the gate shut while it replaces routes. */
-    private final AtomicInteger holds = new AtomicInteger();
 
     /**
      * Binds a gate and the HTTP server factory that installs it into camel-main, which looks the
@@ -34,22 +27,13 @@ public final class ServingGate implements Handler<RoutingContext> {
         return gate;
     }
 
-    /** The hub is ready: requests reach the routes from now on (unless a reload holds the gate). */
+    /** The hub is ready: requests reach the routes from now on. */
     public void open() {
         started = true;
     }
 
-    /** Shuts the gate until {@link #release()}: a reload is about to replace routes. */
-    public void hold() {
-        holds.incrementAndGet();
-    }
-
-    public void release() {
-        holds.decrementAndGet();
-    }
-
     public boolean isOpen() {
-        return started && holds.get() == 0;
+        return started;
     }
 
     @Override
@@ -61,6 +45,6 @@ public final class ServingGate implements Handler<RoutingContext> {
         ctx.response().setStatusCode(503)
                 .putHeader("Retry-After", RETRY_AFTER_SECONDS)
                 .putHeader("Content-Type", "application/json")
-                .end(started ? RELOADING : STARTING);
+                .end(STARTING);
     }
 }

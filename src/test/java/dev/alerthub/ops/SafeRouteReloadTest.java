@@ -174,7 +174,7 @@ class SafeRouteReloadTest {
 
     @Test
     @Order(4)
-    void whileAReloadReplacesTheWebhookRouteWebhooksGet503WithRetryAfterNever404() throws Exception {
+    void whileAReloadReplacesTheWebhookRouteNoWebhookIsAnswered404() throws Exception {
         // a change to the retry policy replaces every route, the webhook's too; post meanwhile
         Path policy = routes.resolve("notify/delivery-policy.camel.yaml");
         org.apache.camel.Route intake = hub.context().getRoute("intake-alertmanager");
