@@ -52,9 +52,14 @@ class HelmChartTest {
 
     /** helm template alerthub deploy/helm/alerthub -n monitoring [-f values.yaml], parsed. */
     static List<JsonNode> template(Map<String, ?> values) throws Exception {
+        return template(values, tmp);
+    }
+
+    /** The same, with the values file written to {@code dir}. */
+    static List<JsonNode> template(Map<String, ?> values, Path dir) throws Exception {
         TemplateCommand t = new Helm(CHART).template().withName("alerthub").withNamespace("monitoring");
         if (!values.isEmpty()) {
-            Path file = Files.createTempFile(tmp, "values", ".yaml");
+            Path file = Files.createTempFile(dir, "values", ".yaml");
             DeployManifestsTest.YAML.writeValue(file.toFile(), values);
             t = t.withValuesFile(file);
         }
