@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -309,6 +310,30 @@ class HelmChartTest {
 
     static Map<String, ?> ns(String name) {
         return Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", name)));
+    }
+
+    @Test
+    void theInstallCommandInTheDocsRenders() throws Exception {
+        String guide = Files.readString(PROJECT.resolve("docs/helm.md"));
+        Matcher install = Pattern.compile("helm install alerthub deploy/helm/alerthub -n monitoring((?: \\\\\n\\s*--set \\S+(?: --set \\S+)*)+)\n")
+                .matcher(guide);
+        assertThat(install.find()).as("docs/helm.md has the helm install example").isTrue();
+        TemplateCommand t = new Helm(CHART).template().withName("alerthub").withNamespace("monitoring");
+        Matcher set = Pattern.compile("--set '?([^=\\s]+)=([^'\\s]+)'?").matcher(install.group(1));
+        int n = 0;
+        while (set.find()) {
+            t = t.set(set.group(1), set.group(2));
+            n++;
+        }
+        assertThat(n).isEqualTo(8);
+        List<JsonNode> docs = DeployManifestsTest.docs(t.call());
+        assertThat(container(docs).at("/image").asText()).isEqualTo("registry.example.com/alerthub:0.1.0");
+        assertThat(env(docs)).containsEntry("ALERTHUB_STORE_URL", "jdbc:postgresql://postgres.db.svc:5432/alerthub")
+                .containsEntry("ALERTHUB_EMAIL_TO", "oncall@example.com")
+                .containsEntry("ALERTHUB_REMEDIATION_NAMESPACES", "shop,payments");
+        assertThat(docs.stream().filter(d -> d.path("kind").asText().equals("RoleBinding"))
+                .map(d -> d.at("/metadata/namespace").asText("monitoring")).toList())
+                .containsExactlyInAnyOrder("monitoring", "shop", "payments");
     }
 
     @Test
