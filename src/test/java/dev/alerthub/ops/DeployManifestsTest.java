@@ -267,12 +267,14 @@ class DeployManifestsTest {
     void theDocumentedOverlayPointsTheNetworkPolicyAtOtherNamespaces() throws Exception {
         // the overlay exactly as docs/operations.md shows it, its ../alerthub pointing at this project
         String guide = Files.readString(PROJECT.resolve("docs/operations.md"));
-        Matcher block = Pattern.compile("```yaml\\n(resources:\\n  - \\.\\./alerthub\\n(?:(?!```).)*?kind: NetworkPolicy.*?)```",
+        Matcher kustomization = Pattern.compile("```yaml\\n(bases:\\n  - \\.\\./alerthub\\npatchesJson6902:\\n.*?)```",
                 Pattern.DOTALL).matcher(guide);
-        assertThat(block.find()).as("docs/operations.md has the NetworkPolicy overlay").isTrue();
+        Matcher patch = Pattern.compile("```yaml\\n(# networkpolicy-from\\.yaml.*?)```", Pattern.DOTALL).matcher(guide);
+        assertThat(kustomization.find() && patch.find()).as("docs/operations.md has the NetworkPolicy overlay").isTrue();
         Path overlay = Files.createDirectories(tmp.resolve("alerthub-netpol"));
         String project = overlay.relativize(PROJECT).toString();
-        Files.writeString(overlay.resolve("kustomization.yaml"), block.group(1).replace("../alerthub", project));
+        Files.writeString(overlay.resolve("kustomization.yaml"), kustomization.group(1).replace("../alerthub", project));
+        Files.writeString(overlay.resolve("networkpolicy-from.yaml"), patch.group(1));
         Path kubectl = Binaries.require("kubectl", "apt-get install kubernetes-client");
         Binaries.Result r = Binaries.run(overlay, kubectl, "kustomize", ".");
         assertThat(r.exit()).as(r.err()).isZero();
