@@ -67,7 +67,10 @@ class HelmDeploymentOnConfigMapMountIT {
             assertThat(env.get("ALERTHUB_ROUTES_DIR")).isEqualTo(mounts.get("/app/routes").toString());
 
             try (HubProcess hub = b.start()) {
-                hub.awaitReady(Duration.ofSeconds(120));
+                long t0 = System.nanoTime();
+                // generous: the suite runs on 2 shared cores (JarIT measures the start-up itself)
+                hub.awaitReady(Duration.ofSeconds(180));
+                System.out.printf("hub on the ConfigMap layout ready in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
                 HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                                 URI.create(hub.url("/webhooks/alertmanager")))
                         .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
