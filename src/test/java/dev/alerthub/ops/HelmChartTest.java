@@ -337,6 +337,25 @@ class HelmChartTest {
     }
 
     @Test
+    void aSecondReleaseInTheNamespaceHasItsOwnNamesPodsAndLease() throws Exception {
+        List<JsonNode> docs = DeployManifestsTest.docs(new Helm(CHART).template().withName("staging")
+                .withNamespace("monitoring").call());
+        assertThat(one(docs, "Deployment").at("/metadata/name").asText()).isEqualTo("staging-alerthub");
+        JsonNode labels = one(docs, "Deployment").at("/spec/template/metadata/labels");
+        assertThat(labels.path("app.kubernetes.io/instance").asText()).isEqualTo("staging");
+        assertThat(one(docs, "Service").at("/spec/selector")).isEqualTo(labels);
+        assertThat(one(docs, "NetworkPolicy").at("/spec/podSelector/matchLabels")).isEqualTo(labels);
+        assertThat(env(docs)).containsEntry("ALERTHUB_CLUSTER_LEASE_NAME", "staging")
+                .containsEntry("ALERTHUB_CLUSTER_POD_LABELS", "app.kubernetes.io/name=alerthub,app.kubernetes.io/instance=staging");
+        Map<String, String> volumes = new TreeMap<>();
+        one(docs, "Deployment").at("/spec/template/spec/volumes").forEach(v ->
+                volumes.put(v.path("name").asText(), v.at("/configMap/name").asText()));
+        assertThat(volumes).containsEntry("config", "staging-alerthub-config").containsEntry("routes", "staging-alerthub-routes");
+        assertThat(one(docs, "RoleBinding").at("/subjects/0/name").asText()).isEqualTo("staging-alerthub");
+        assertThat(one(docs, "Deployment").at("/spec/template/spec/serviceAccountName").asText()).isEqualTo("staging-alerthub");
+    }
+
+    @Test
     void valuesSetReplicasImageStoreAndSinks() throws Exception {
         List<JsonNode> docs = template(Map.of("replicaCount", 3,
                 "image", Map.of("repository", "registry.example.com/alerthub", "tag", "0.1.1"),
