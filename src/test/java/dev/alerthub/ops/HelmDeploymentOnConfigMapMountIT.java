@@ -111,7 +111,9 @@ class HelmDeploymentOnConfigMapMountIT {
 
     /**
      * The kubelet's atomic writer: the files in {@code ..<timestamp>/}, {@code ..data} a link to
-     * it, and each key a link {@code key -> ..data/key}.
+     * it, and each key a link {@code key -> ..data/key}. (The files branch adds
+     * support.ConfigMapVolume for this; once it is on main, ConfigMapVolume.mount(dir, data) replaces
+     * this method.)
      */
     static void kubeletConfigMapLayout(Path dir, Map<String, String> data) throws Exception {
         String stamp = ".." + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy_MM_dd_HH_mm_ss.SSSSSSSSS"));
