@@ -229,6 +229,62 @@ class DeployManifestsTest {
         return env;
     }
 
+    /** "PORT <- namespace k=v" per port and peer of a NetworkPolicy's ingress rules, in order. */
+    static List<String> admitted(JsonNode policy) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode rule : policy.at("/spec/ingress")) {
+            for (JsonNode port : rule.path("ports")) {
+                for (JsonNode peer : rule.path("from")) {
+                    List<String> parts = new ArrayList<>();
+                    peer.fields().forEachRemaining(p -> {
+                        StringBuilder sel = new StringBuilder(p.getKey().replace("Selector", ""));
+                        p.getValue().path("matchLabels").fields().forEachRemaining(l ->
+                                sel.append(' ').append(l.getKey()).append('=').append(l.getValue().asText()));
+                        p.getValue().path("cidr").asText("").lines().forEach(c -> sel.append(' ').append(c));
+                        parts.add(sel.toString());
+                    });
+                    out.add(port.path("port").asText() + " <- " + String.join(" & ", parts));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theNetworkPolicyAdmitsOnlyAlertmanagerToWebhooksAndPrometheusToMetrics() {
+        JsonNode np = one("NetworkPolicy");
+        assertThat(np.at("/spec/podSelector/matchLabels")).isEqualTo(one("Deployment").at("/spec/template/metadata/labels"));
+        assertThat(np.at("/spec/policyTypes").toString()).isEqualTo("[\"Ingress\"]");
+        assertThat(admitted(np)).containsExactly(
+                "8080 <- namespace kubernetes.io/metadata.name=monitoring",
+                "9876 <- namespace kubernetes.io/metadata.name=monitoring");
+        Map<String, Integer> ports = new TreeMap<>();
+        container().path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+        assertThat(ports).containsEntry("http", 8080).containsEntry("management", 9876);
+    }
+
+    @Test
+    void theDocumentedOverlayPointsTheNetworkPolicyAtOtherNamespaces() throws Exception {
+        // the overlay exactly as docs/operations.md shows it, its ../alerthub pointing at this project
+        String guide = Files.readString(PROJECT.resolve("docs/operations.md"));
+        Matcher kustomization = Pattern.compile("```yaml\\n(bases:\\n  - \\.\\./alerthub\\npatchesJson6902:\\n.*?)```",
+                Pattern.DOTALL).matcher(guide);
+        Matcher patch = Pattern.compile("```yaml\\n(# networkpolicy-from\\.yaml.*?)```", Pattern.DOTALL).matcher(guide);
+        assertThat(kustomization.find() && patch.find()).as("docs/operations.md has the NetworkPolicy overlay").isTrue();
+        Path overlay = Files.createDirectories(tmp.resolve("alerthub-netpol"));
+        String project = overlay.relativize(PROJECT).toString();
+        Files.writeString(overlay.resolve("kustomization.yaml"), kustomization.group(1).replace("../alerthub", project));
+        Files.writeString(overlay.resolve("networkpolicy-from.yaml"), patch.group(1));
+        Path kubectl = Binaries.require("kubectl", "apt-get install kubernetes-client");
+        Binaries.Result r = Binaries.run(overlay, kubectl, "kustomize", ".");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode np = docs(r.out()).stream().filter(d -> d.path("kind").asText().equals("NetworkPolicy")).findFirst().orElseThrow();
+        assertThat(admitted(np)).containsExactly(
+                "8080 <- namespace kubernetes.io/metadata.name=alerting",
+                "8080 <- namespace kubernetes.io/metadata.name=ci",
+                "9876 <- namespace kubernetes.io/metadata.name=prometheus");
+    }
+
     @Test
     void theHubsOwnAlertsAreValidRulesThatFire() throws Exception {
         Path kubectl = Binaries.require("kubectl", "apt-get install kubernetes-client");
