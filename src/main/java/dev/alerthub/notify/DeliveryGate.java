@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -48,6 +50,7 @@ public class DeliveryGate {
     private final Duration maxWait;
     private final SinkPacing pacing = new SinkPacing();
     private final Map<String, Instant> openedAt = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
 
     /**
      * @param intervals  per sink, the least time between two sends to one target (absent: none)
@@ -87,8 +90,11 @@ public class DeliveryGate {
             Instant now = clock.instant();
             throw new NotNow(sink + " circuit open", probe.isAfter(now) ? probe : now.plusSeconds(1));
         }
-        Instant now = clock.instant();
         Duration interval = intervals.getOrDefault(sink, Duration.ZERO);
+        if (!interval.isZero()) {
+            oneAtATime(exchange, key, interval, queued, breaker);
+        }
+        Instant now = clock.instant();
         Duration wait = pacing.reserve(key, interval, now, queued ? maxWait : Duration.ofMinutes(5));
         if (wait.compareTo(maxWait) > 0 && queued) {
             breaker.releasePermission();
@@ -99,6 +105,27 @@ public class DeliveryGate {
             TimeUnit.MILLISECONDS.sleep(wait.toMillis());
         }
         exchange.setProperty(ADMITTED, clock.millis());
+    }
+
+    /**
+     * A rate-limited target gets one send at a time, and the next one not before an interval after
+     * this one ended: spacing by start times alone let sends that queued behind a slow connection
+     * arrive together.
+     */
+    private void oneAtATime(Exchange exchange, String key, Duration interval, boolean queued, CircuitBreaker breaker)
+            throws InterruptedException {
+        Semaphore slot = inFlight.computeIfAbsent(key, k -> new Semaphore(1, true));
+        if (!slot.tryAcquire(queued ? maxWait.toMillis() : Duration.ofMinutes(5).toMillis(), TimeUnit.MILLISECONDS)) {
+            breaker.releasePermission();
+            throw new NotNow(key + " busy", clock.instant().plus(interval));
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                pacing.pauseUntil(key, clock.instant().plus(interval));
+                slot.release();
+            }
+        });
     }
 
     /** The sink accepted a send. */
@@ -131,7 +158,8 @@ public class DeliveryGate {
     }
 
     private void watch(CircuitBreaker cb) {
-        String name = cb.getName().replace("|", " target ");
+        String name = cb.getName().endsWith("|") ? cb.getName().replace("|", " (default target)")
+                : cb.getName().replace("|", " target ");
         cb.getEventPublisher().onStateTransition(e -> {
             if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
                 openedAt.put(cb.getName(), clock.instant());
