@@ -39,7 +39,7 @@ class CrashMidStreamIT {
         int port = Ports.free();
         try (HttpStub pagerDuty = SinkStubs.pagerDuty();
              AlertmanagerProcess am = AlertmanagerProcess.start(config("http://127.0.0.1:" + port + "/webhooks/alertmanager"))) {
-            HubProcess first = start(workDir, port, pagerDuty).awaitReady(Duration.ofSeconds(60));
+            HubProcess first = start(workDir, port, pagerDuty).awaitReady(Duration.ofSeconds(120));
             Instant startsAt = Instant.now().minusSeconds(60);
             for (int b = 0; b < BATCHES / 2; b++) {
                 am.postAlerts(batch(b, startsAt));
@@ -52,7 +52,7 @@ class CrashMidStreamIT {
                 am.postAlerts(batch(b, startsAt));
             }
 
-            try (HubProcess second = start(workDir, port, pagerDuty).awaitReady(Duration.ofSeconds(60))) {
+            try (HubProcess second = start(workDir, port, pagerDuty).awaitReady(Duration.ofSeconds(120))) {
                 Instant ready = Instant.now();
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                         .until(() -> perDedupKey(pagerDuty).size() >= ALERTS);
