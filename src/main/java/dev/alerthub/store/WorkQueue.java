@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -46,6 +48,9 @@ public final class WorkQueue<S extends Enum<S>> {
     private final Duration lease;
     private final Duration recoveryAge;
     private final String open;
+    // ids the poller handed out lately: a row still waiting in a sink's queue is not queued again
+    // every poll (each duplicate would cost a failed claim transaction)
+    private final Map<Long, Instant> handedOut = new ConcurrentHashMap<>();
 
     /**
      * @param owner       this hub's lease owner id ({@link LeaseOwner}): whose leases these are
@@ -113,6 +118,7 @@ public final class WorkQueue<S extends Enum<S>> {
 
     /** The work is over: the row leaves the queue in {@code state}. */
     public void finish(Connection c, long id, S state) throws SQLException {
+        handedOut.remove(id);
         update(c, "SET state = ?, claimed_until = NULL, lease_owner = NULL, due_at = NULL WHERE id = ?",
                 state.toString(), id);
     }
@@ -130,6 +136,7 @@ public final class WorkQueue<S extends Enum<S>> {
      * work was not tried: a sink's circuit was open, or its rate limit said wait).
      */
     public void retryAt(Connection c, long id, Instant due, boolean counted) throws SQLException {
+        handedOut.remove(id);
         update(c, "SET state = ?, due_at = ?, claimed_until = NULL, lease_owner = NULL"
                 + (counted ? "" : ", attempts = attempts - 1") + " WHERE id = ? AND state = ?",
                 shape.pending().toString(), due, id, shape.working().toString());
@@ -144,7 +151,8 @@ public final class WorkQueue<S extends Enum<S>> {
 
     /**
      * Rows due now, oldest first: pending ones the fast path did not take within the recovery age,
-     * retries whose time has come, and claims whose lease ran out (a worker or replica died).
+     * retries whose time has come, and claims whose lease ran out (a worker or replica died). A row
+     * this queue handed out within the recovery age is not handed out again.
      */
     public List<Due> due(int limit) {
         Instant now = clock.instant();
@@ -156,9 +164,12 @@ public final class WorkQueue<S extends Enum<S>> {
                 Database.bind(ps, shape.pending().toString(), now.minus(recoveryAge), now, shape.working().toString(),
                         now);
                 List<Due> due = new ArrayList<>();
+                handedOut.values().removeIf(at -> at.isBefore(now.minus(recoveryAge)));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        due.add(new Due(rs.getLong(1), rs.getString(2)));
+                        if (handedOut.putIfAbsent(rs.getLong(1), now) == null) {
+                            due.add(new Due(rs.getLong(1), rs.getString(2)));
+                        }
                     }
                 }
                 return due;

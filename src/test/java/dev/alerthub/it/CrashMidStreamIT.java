@@ -86,7 +86,7 @@ class CrashMidStreamIT {
                 .property("alerthub.pagerduty.routing-key", "midstream-key")
                 // this test is about the crash, not PagerDuty's 120/min: 1,000 pages would take 8 minutes
                 .property("alerthub.delivery.pagerduty-per-minute", "0")
-                .property("alerthub.outbox.poll-interval", "250")
+                .property("alerthub.outbox.poll-interval", "500")
                 .property("alerthub.outbox.recovery-age", "1s")
                 .start();
     }
