@@ -41,8 +41,6 @@ public class Housekeeping {
             n.put("alert_events", update(c, """
                     DELETE FROM alert_events WHERE state IN ('DONE', 'SILENCED') AND created_at < ?
                       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = alert_events.id)
-                    DELETE FROM alert_events WHERE state IN ('DONE', 'SILENCED') AND created_at < ?
-                      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = alert_events.id)
                       AND NOT EXISTS (SELECT 1 FROM alert_mutes m WHERE m.event_id = alert_events.id)
                       AND NOT EXISTS (SELECT 1 FROM dead_letters l WHERE l.event_id = alert_events.id)""", before));
             n.put("alerts", update(c, "DELETE FROM alerts WHERE status = 'resolved' AND updated_at < ?", before));
