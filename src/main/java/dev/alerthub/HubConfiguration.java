@@ -7,6 +7,7 @@ import dev.alerthub.admin.HubMetrics;
 import dev.alerthub.intake.AlertmanagerIntake;
 import dev.alerthub.intake.IntakeLimits;
 import dev.alerthub.intake.WebhookGuard;
+import dev.alerthub.notify.DeliveryGate;
 import dev.alerthub.notify.Email;
 import dev.alerthub.notify.PagerDuty;
 import dev.alerthub.notify.SendFailures;
@@ -15,12 +16,15 @@ import dev.alerthub.notify.SinkSettings;
 import dev.alerthub.notify.Slack;
 import dev.alerthub.route.RoutingFacts;
 import dev.alerthub.store.AlertStore;
+import dev.alerthub.store.Backoff;
 import dev.alerthub.store.Database;
 import dev.alerthub.store.DeadLetters;
 import dev.alerthub.store.Deliveries;
 import dev.alerthub.store.Housekeeping;
+import dev.alerthub.store.LeaseOwner;
 import dev.alerthub.store.Outbox;
 import dev.alerthub.store.SilenceStore;
+import dev.alerthub.store.WorkQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,8 +39,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Builds the hub's beans from its properties and binds them under the names the route files use.
@@ -79,21 +85,16 @@ public class HubConfiguration implements CamelConfiguration {
             store.close();
             db.close();
         });
-        Duration lease = p.getDuration("alerthub.outbox.lease", Duration.ofMinutes(1));
-        Duration recoveryAge = p.getDuration("alerthub.outbox.recovery-age", Duration.ofSeconds(5));
         registry.bind("database", db);
         registry.bind("alertStore", store);
-        Outbox outbox = new Outbox(db, clock, lease, recoveryAge, 10);
         DeadLetters deadLetters = new DeadLetters(db, clock, metrics);
-        registry.bind("outbox", outbox);
-        Deliveries deliveries = new Deliveries(db, clock, lease, recoveryAge, metrics);
-        registry.bind("deliveries", deliveries);
         registry.bind("deadLetters", deadLetters);
-        registry.bind("sendFailures", new SendFailures(deadLetters));
+        SendFailures sendFailures = new SendFailures(deadLetters);
+        registry.bind("sendFailures", sendFailures);
+        Deliveries deliveries = delivery(context, p, db, clock, deadLetters, metrics);
         registry.bind("silences", new SilenceStore(db, clock, metrics));
         registry.bind("housekeeping", new Housekeeping(db, clock,
                 p.getDuration("alerthub.store.retention", Duration.ofDays(14))));
-        metrics.gauge("alerthub.outbox.depth", "alert events stored but not yet routed", outbox::depth);
         metrics.gauge("alerthub.dead.letters", "dead letters not yet replayed", deadLetters::open);
 
         registry.bind("webhookGuard", new WebhookGuard(p.get("alerthub.webhook.token"),
@@ -111,14 +112,69 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("pagerDuty", pagerDuty);
         registry.bind("slack", slack);
         registry.bind("email", email);
-        registry.bind("sinkRetry", new SinkRetry(p.getDuration("alerthub.delivery.max-retry-after",
-                Duration.ofMinutes(5)), metrics, deliveries, p.getDuration("alerthub.delivery.max-delay",
-                Duration.ofMinutes(1)).toMillis()));
+        DeliveryGate gate = new DeliveryGate(clock, p.getDuration("alerthub.delivery.breaker.open-for",
+                Duration.ofSeconds(15)), p.getInt("alerthub.delivery.breaker.minimum-calls", 5), Map.of(
+                "slack", perSecond(p.get("alerthub.delivery.slack-per-second", "1"), 1),
+                "pagerduty", perSecond(p.get("alerthub.delivery.pagerduty-per-minute", "120"), 60)),
+                Duration.ofMillis(1500), SinkRetry::isTransient);
+        registry.bind("deliveryGate", gate);
+        registry.bind("sinkRetry", new SinkRetry(clock, backoff(p), p.getDuration("alerthub.delivery.give-up-after",
+                Duration.ofHours(1)), p.getDuration("alerthub.delivery.max-retry-after", Duration.ofMinutes(5)),
+                gate, deliveries, sendFailures, metrics));
 
         logSink("pagerduty", pagerDuty.isEnabled(), p.get("alerthub.pagerduty.url"), "alerthub.pagerduty.routing-key");
         logSink("slack", slack.isEnabled(), "incoming webhook", "alerthub.slack.webhook-url");
         logSink("email", email.isEnabled(), "smtp " + p.get("alerthub.email.smtp-host") + ":"
                 + p.get("alerthub.email.smtp-port", "25"), "alerthub.email.smtp-host and alerthub.email.to");
+    }
+
+    /**
+     * The store's work queues (alert events, deliveries) under this hub's lease owner; leases its
+     * previous incarnation held are taken back at once (docs/architecture.md#restart-and-leases).
+     */
+    private static Deliveries delivery(CamelContext context, Props p, Database db, Clock clock, DeadLetters deadLetters,
+                                       HubMetrics metrics) throws Exception {
+        Registry registry = context.getRegistry();
+        Duration lease = p.getDuration("alerthub.outbox.lease", Duration.ofMinutes(1));
+        Duration recoveryAge = p.getDuration("alerthub.outbox.recovery-age", Duration.ofSeconds(5));
+        LeaseOwner owner = LeaseOwner.acquire(p.get("alerthub.instance-id"), lockDir(p.get("alerthub.store.url")));
+        onStop(context, "instance lock", owner::release);
+        WorkQueue<Outbox.State> events = Outbox.queue(db, clock, owner.id(), lease, recoveryAge);
+        WorkQueue<Deliveries.State> sends = Deliveries.queue(db, clock, owner.id(), lease, recoveryAge);
+        if (owner.takesOverPrevious()) {
+            int released = events.releaseOwnLeases() + sends.releaseOwnLeases();
+            if (released > 0) {
+                LOG.info("Took back {} alert event(s) and deliveries this hub ({}) held before it stopped", released,
+                        owner.id());
+            }
+        }
+        Outbox outbox = new Outbox(db, clock, events, deadLetters, backoff(p), p.getInt("alerthub.outbox.max-attempts", 10));
+        registry.bind("outbox", outbox);
+        Deliveries deliveries = new Deliveries(db, clock, sends, metrics);
+        registry.bind("deliveries", deliveries);
+        metrics.gauge("alerthub.outbox.depth", "alert events stored but not yet routed", outbox::depth);
+        return deliveries;
+    }
+
+    private static Backoff backoff(Props p) {
+        return new Backoff(p.getDuration("alerthub.delivery.initial-delay", Duration.ofSeconds(1)),
+                p.getDuration("alerthub.delivery.max-delay", Duration.ofMinutes(1)));
+    }
+
+    /** The least time between two sends to one target, from a rate per {@code seconds}; 0 or less: no limit. */
+    private static Duration perSecond(String rate, int seconds) {
+        double r = Double.parseDouble(rate);
+        return r <= 0 ? Duration.ZERO : Duration.ofMillis(Math.round(seconds * 1000 / r));
+    }
+
+    /** The embedded store's folder (the instance lock lives with the data), else the working folder. */
+    private static Path lockDir(String storeUrl) {
+        String prefix = "jdbc:h2:file:";
+        if (storeUrl.startsWith(prefix)) {
+            Path file = Path.of(storeUrl.substring(prefix.length()).split(";", 2)[0]).toAbsolutePath();
+            return file.getParent() == null ? Path.of("").toAbsolutePath() : file.getParent();
+        }
+        return Path.of("").toAbsolutePath();
     }
 
     private static void logSink(String name, boolean live, String where, String setting) {

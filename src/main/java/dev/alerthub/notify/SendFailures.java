@@ -27,8 +27,8 @@ public class SendFailures {
         if (request == null) {
             request = exchange.getMessage().getBody(String.class);
         }
-        // counted by SinkRetry on every failure; a permanent refusal is not retried, so it is one
-        int attempts = Math.max(1, exchange.getProperty(SinkRetry.FAILURES, 0, Integer.class));
+        // the claim counts every try (a send the circuit or the rate limit held back is not one)
+        int attempts = Math.max(1, exchange.getProperty(Deliveries.ATTEMPTS, 1, Integer.class));
         deadLetters.record(new DeadLetters.GivenUp(exchange.getProperty(Deliveries.DELIVERY_ID, Long.class),
                 exchange.getProperty(Deliveries.SINK, "unknown", String.class),
                 exchange.getProperty(Deliveries.TARGET, "", String.class),

@@ -1,44 +1,55 @@
 package dev.alerthub.notify;
 
 import dev.alerthub.metrics.Metrics;
+import dev.alerthub.store.Backoff;
 import dev.alerthub.store.Deliveries;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
- * The one place that decides how a failed send is retried. Used by the {@code sink-delivery}
- * routeConfiguration: {@link #isPermanent} keeps 4xx answers (other than 408/429) from being retried;
- * {@link #process} runs on every failure, honours {@code Retry-After} and logs without the URL.
+ * The one place that decides what happens to a failed send, used by the {@code sink-delivery}
+ * routeConfiguration. Retries are a time budget, not a count: a 429, 5xx or network error goes back
+ * to the store with a due time (capped exponential backoff with jitter, or the sink's
+ * {@code Retry-After} when longer) until {@code give-up-after} has passed since the first failure;
+ * only then is it a dead letter. A 4xx that repeating cannot fix is a dead letter at once. No thread
+ * waits for a retry: the recovery poller hands the delivery back to its sink when it is due.
  */
-public class SinkRetry implements Processor {
-    /** Exchange property: how many sends of this delivery have failed so far. */
-    public static final String FAILURES = "alerthub.failures";
+public class SinkRetry {
     private static final Logger LOG = LoggerFactory.getLogger(SinkRetry.class);
 
     private final long maxRetryAfterMillis;
-    private final long maxBackoffMillis;
+    private final Backoff backoff;
+    private final Duration giveUpAfter;
+    private final Clock clock;
     private final Deliveries deliveries;
+    private final SendFailures sendFailures;
+    private final DeliveryGate gate;
     private final Metrics metrics;
 
-    public SinkRetry(Duration maxRetryAfter, Metrics metrics, Deliveries deliveries, long maxBackoffMillis) {
+    public SinkRetry(Clock clock, Backoff backoff, Duration giveUpAfter, Duration maxRetryAfter, DeliveryGate gate,
+                     Deliveries deliveries, SendFailures sendFailures, Metrics metrics) {
+        this.clock = clock;
+        this.backoff = backoff;
+        this.giveUpAfter = giveUpAfter;
         this.maxRetryAfterMillis = maxRetryAfter.toMillis();
+        this.gate = gate;
         this.deliveries = deliveries;
-        this.maxBackoffMillis = maxBackoffMillis;
+        this.sendFailures = sendFailures;
         this.metrics = metrics;
     }
 
     /** True when repeating the same request cannot succeed (PagerDuty 400 "invalid event", Slack 404...). */
-    public boolean isPermanent(Exchange exchange) {
-        Throwable t = failure(exchange);
+    public static boolean isPermanent(Throwable t) {
         if (t instanceof HttpOperationFailedException h) {
             int s = h.getStatusCode();
             return s >= 400 && s < 500 && s != 408 && s != 429;
@@ -46,28 +57,36 @@ public class SinkRetry implements Processor {
         return false;
     }
 
-    @Override
-    public void process(Exchange exchange) {
+    /** A failure worth retrying, that counts against the target's circuit. */
+    public static boolean isTransient(Throwable t) {
+        return !isPermanent(t) && !(t instanceof DeliveryGate.NotNow);
+    }
+
+    /** The delivery (exchange properties from {@code deliveries.claim}) failed, or was not admitted. */
+    public void failed(Exchange exchange) {
         Throwable t = failure(exchange);
-        Long delay = t instanceof HttpOperationFailedException h ? retryAfterMillis(h) : null;
-        if (delay != null) {
-            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
-        } else {
-            exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
+        String sink = exchange.getProperty(Deliveries.SINK, "sink", String.class);
+        if (t instanceof DeliveryGate.NotNow notNow) {
+            deliveries.retryAt(exchange, notNow.until(), false);
+            LOG.debug("{} delivery {} waits until {}: {}", sink, exchange.getProperty(Deliveries.DELIVERY_ID),
+                    notNow.until(), notNow.getMessage());
+            return;
         }
-        int attempt = exchange.getProperty(FAILURES, 0, Integer.class) + 1;
-        metrics.count("alerthub.notifications", "sink", exchange.getProperty(Deliveries.SINK, "unknown", String.class),
-                "outcome", "failed-attempt");
-        exchange.setProperty(FAILURES, attempt);
-        Integer max = exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER, Integer.class);
-        Long deliveryId = exchange.getProperty(Deliveries.DELIVERY_ID, Long.class);
-        if (deliveryId != null) {
-            deliveries.renew(deliveryId, delay != null ? delay : maxBackoffMillis);
+        Long retryAfter = t instanceof HttpOperationFailedException h ? retryAfterMillis(h) : null;
+        gate.failed(exchange, t, retryAfter == null ? null : Duration.ofMillis(retryAfter));
+        metrics.count("alerthub.notifications", "sink", sink, "outcome", "failed-attempt");
+        int attempt = exchange.getProperty(Deliveries.ATTEMPTS, 1, Integer.class);
+        Instant now = clock.instant();
+        Instant first = exchange.getProperty(Deliveries.FIRST_FAILED, now, Instant.class);
+        if (isPermanent(t) || !now.isBefore(first.plus(giveUpAfter))) {
+            sendFailures.giveUp(exchange);
+            return;
         }
-        LOG.warn("{} delivery {} attempt {}{} failed: {}{}", exchange.getProperty(Deliveries.SINK, "sink", String.class),
-                exchange.getProperty(Deliveries.DELIVERY_ID, "(replay)", String.class), attempt,
-                max == null ? "" : " of " + (max + 1), SendFailures.describe(t),
-                delay == null ? "" : " (Retry-After: waiting " + delay + " ms)");
+        long wait = Math.max(backoff.after(attempt).toMillis(), retryAfter == null ? 0 : retryAfter);
+        deliveries.retryAt(exchange, now.plusMillis(wait), true);
+        LOG.warn("{} delivery {} attempt {} failed: {}; retrying in {} ms{} (gives up {} after the first failure)",
+                sink, exchange.getProperty(Deliveries.DELIVERY_ID), attempt, SendFailures.describe(t), wait,
+                retryAfter == null ? "" : " (Retry-After)", giveUpAfter);
     }
 
     /** Retry-After in seconds or as an HTTP date, capped; null when absent or unreadable. */

@@ -2,12 +2,15 @@ package dev.alerthub.store;
 
 import dev.alerthub.metrics.Metrics;
 import dev.alerthub.alert.Alert;
+import dev.alerthub.alert.Json;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,6 +27,8 @@ public class DeadLetters {
     /** Exchange property holding the rendered request a sink route is about to send. */
     public static final String REQUEST = "alerthub.request";
     public static final String DEAD_LETTER_ID = "deadLetterId";
+    /** The sink name of an alert event that could not be routed: replay routes it again. */
+    public static final String ROUTE = "route";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private final Database db;
@@ -67,9 +72,9 @@ public class DeadLetters {
                 }
             }
             if (deliveryId != null) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE deliveries SET state = 'DEAD', claimed_until = NULL WHERE id = ?")) {
-                    ps.setLong(1, deliveryId);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET state = ?, claimed_until = NULL,"
+                        + " lease_owner = NULL, due_at = NULL WHERE id = ?")) {
+                    Database.bind(ps, Deliveries.State.DEAD.toString(), deliveryId);
                     ps.executeUpdate();
                 }
             }
@@ -79,6 +84,37 @@ public class DeadLetters {
         LOG.warn("{} delivery of {} gave up after {} attempt(s): {} -- kept as dead letter {} "
                         + "(GET /api/dead-letters, POST /api/dead-letters/{}/replay)",
                 sink, alert == null ? "?" : alert.alertname() + " " + alert.fingerprint(), attempts, error, id, id);
+    }
+
+    /**
+     * An alert event the router kept failing on (sink {@code route}): kept with the event itself, so
+     * that a replay routes it again. Runs in the caller's transaction; returns the dead letter's id.
+     */
+    long recordEvent(Connection c, long eventId, int attempts, String error) throws SQLException {
+        String fingerprint;
+        String body;
+        try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint, body FROM alert_events WHERE id = ?")) {
+            ps.setLong(1, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                fingerprint = rs.getString(1);
+                body = rs.getString(2);
+            }
+        }
+        Alert alert = Json.read(body, Alert.class);
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO dead_letters (event_id, sink, target, fingerprint, alertname, request, last_error, attempts,
+                                          created_at)
+                VALUES (?, ?, '', ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+            Database.bind(ps, eventId, ROUTE, fingerprint, alert.alertname(), body, error, attempts,
+                    clock.instant());
+            ps.executeUpdate();
+            metrics.count("alerthub.events.failed");
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
     }
 
     public List<Map<String, Object>> list() {
@@ -109,26 +145,67 @@ public class DeadLetters {
         });
     }
 
-    /** Header id (path parameter). Sets the properties a send route reads: request, target, sink. */
+    /**
+     * Header id (path parameter). Takes the dead letter for this replay, so that a second replay
+     * (even a concurrent one) sends nothing: 409. Sets the properties a send route reads: request,
+     * target, sink.
+     */
     public void prepareReplay(Exchange exchange) {
         long id = parseId(exchange.getMessage().getHeader("id", String.class));
-        String[] row = db.run(c -> {
+        Instant now = clock.instant();
+        String[] row = db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE dead_letters SET replayed_at = ?, replay_result = 'replaying'
+                    WHERE id = ? AND replayed_at IS NULL""")) {
+                Database.bind(ps, now, id);
+                if (ps.executeUpdate() == 0) {
+                    return null;
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT sink, target, request FROM dead_letters WHERE id = ?")) {
+                    "SELECT sink, target, request, event_id FROM dead_letters WHERE id = ?")) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3)} : null;
+                    rs.next();
+                    return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)};
                 }
             }
         });
         if (row == null) {
-            throw new NotFoundException("dead letter " + id + " does not exist");
+            String when = db.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT replayed_at FROM dead_letters WHERE id = ?")) {
+                    ps.setLong(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? String.valueOf(Database.instant(rs, "replayed_at")) : null;
+                    }
+                }
+            });
+            if (when == null) {
+                throw new NotFoundException("dead letter " + id + " does not exist");
+            }
+            throw new ConflictException("dead letter " + id + " was already replayed (at " + when
+                    + "); nothing was sent again");
         }
         exchange.getMessage().removeHeaders("*");
         exchange.setProperty(DEAD_LETTER_ID, id);
         exchange.setProperty(Deliveries.SINK, row[0]);
         exchange.setProperty(Deliveries.TARGET, row[1]);
         exchange.setProperty(REQUEST, row[2]);
+        if (row[3] != null && ROUTE.equals(row[0])) {
+            requeueEvent(Long.parseLong(row[3]));
+        }
+    }
+
+    /** A dead routing attempt is replayed by putting its event back in the outbox, due now. */
+    private void requeueEvent(long eventId) {
+        db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE alert_events SET state = ?, attempts = 0, due_at = ?,"
+                    + " claimed_until = NULL, lease_owner = NULL WHERE id = ? AND state = ?")) {
+                Database.bind(ps, Outbox.State.PENDING.toString(), clock.instant(), eventId,
+                        Outbox.State.FAILED.toString());
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** The replayed request was accepted: the dead letter and its delivery are settled. */
@@ -155,6 +232,18 @@ public class DeadLetters {
         answer.put("replayed", true);
         answer.put("sink", exchange.getProperty(Deliveries.SINK));
         return answer;
+    }
+
+    /** The replay's send failed: the dead letter is open again, so a later replay may send it. */
+    public void replayFailed(Exchange exchange) {
+        long id = exchange.getProperty(DEAD_LETTER_ID, Long.class);
+        db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE dead_letters SET replayed_at = NULL, replay_result = NULL WHERE id = ?")) {
+                ps.setLong(1, id);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Number of dead letters not yet replayed. */

@@ -7,16 +7,18 @@ import org.apache.camel.Exchange;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One row per (event, sink, target) the router chose. Recorded before the router's work counts as
- * done, claimed with a lease by the sink's delivery route, and marked sent only after the sink
- * accepted it. Deliveries of one fingerprint to one sink go out in order.
+ * One row per (event, sink, target) the router chose: a {@link WorkQueue} over {@code deliveries}.
+ * Recorded before the router's work counts as done, claimed with a lease by the sink's delivery
+ * route, and marked sent only after the sink accepted it. A send that failed and may succeed later
+ * goes back to the queue with a due time ({@link #retryAt}): no thread waits for it. Deliveries of
+ * one fingerprint to one sink and target go out in order, retries included.
  */
 public class Deliveries {
     public static final String DELIVERY_ID = "deliveryId";
@@ -25,23 +27,31 @@ public class Deliveries {
     public static final String SINK = "sink";
     /** Exchange property with the alert being delivered (for dead letters and logs). */
     public static final String ALERT = "alerthub.alert";
+    /** Exchange property: when this delivery's first send failed (null: it has not failed yet). */
+    public static final String FIRST_FAILED = "alerthub.firstFailedAt";
+    /** Exchange property: how many times this delivery has been tried, this one included. */
+    public static final String ATTEMPTS = "alerthub.attempts";
 
-    /** A delivery the recovery poller hands back to its sink's queue. */
-    public record Due(String sink, long id) {
-    }
+    /** A delivery's states, as stored. */
+    public enum State { PENDING, SENDING, SENT, DEAD }
+
+    static final WorkQueue.Shape<State> SHAPE = new WorkQueue.Shape<>("deliveries", State.PENDING, State.SENDING,
+            WorkQueue.key("fingerprint", "sink", "target"), "created_at", "sink");
 
     private final Database db;
     private final Metrics metrics;
     private final Clock clock;
-    private final Duration lease;
-    private final Duration recoveryAge;
+    private final WorkQueue<State> queue;
 
-    public Deliveries(Database db, Clock clock, Duration lease, Duration recoveryAge, Metrics metrics) {
+    public Deliveries(Database db, Clock clock, WorkQueue<State> queue, Metrics metrics) {
         this.db = db;
         this.metrics = metrics;
         this.clock = clock;
-        this.lease = lease;
-        this.recoveryAge = recoveryAge;
+        this.queue = queue;
+    }
+
+    public static WorkQueue<State> queue(Database db, Clock clock, String owner, Duration lease, Duration recoveryAge) {
+        return new WorkQueue<>(db, clock, SHAPE, owner, lease, recoveryAge);
     }
 
     /** Records that the routed alert (body) goes to this sink; sets the deliveryId header. */
@@ -68,33 +78,53 @@ public class Deliveries {
     }
 
     /**
-     * Header deliveryId. Leaves the alert as body and the properties deliveryId, sink, target and
-     * alerthub.alert (properties survive the send route clearing headers); or leaves a null
-     * body when the delivery is done, held by another worker, or waiting for an earlier one.
+     * Records a message rendered before it is queued (a remediation's audit post): properties sink,
+     * target, alerthub.alert and alerthub.request. Sets the deliveryId header. From here it is
+     * delivered, retried and dead-lettered like any alert's delivery.
+     */
+    public void enqueueRendered(Exchange exchange) {
+        Alert alert = exchange.getProperty(ALERT, Alert.class);
+        String sink = exchange.getProperty(SINK, String.class);
+        String target = exchange.getProperty(TARGET, "", String.class);
+        String request = exchange.getProperty(DeadLetters.REQUEST, String.class);
+        long id = db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO deliveries (fingerprint, sink, target, state, created_at, request)
+                    VALUES (?, ?, ?, 'PENDING', ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                Database.bind(ps, alert == null ? "" : alert.fingerprint(), sink, target, clock.instant(), request);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        });
+        exchange.getMessage().setHeader(DELIVERY_ID, id);
+    }
+
+    /**
+     * Header deliveryId. Leaves the alert as body and the properties deliveryId, sink, target,
+     * alerthub.alert, alerthub.attempts, alerthub.firstFailedAt, and alerthub.request for a message
+     * rendered in advance (properties survive the send route clearing headers); or leaves a null body
+     * when the delivery is done, held by another worker, not yet due, or waiting for an earlier one.
      */
     public void claim(Exchange exchange) {
         long id = exchange.getMessage().getHeader(DELIVERY_ID, Long.class);
-        Instant now = clock.instant();
-        Object[] claimed = db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE deliveries SET state = 'SENDING', claimed_until = ?, attempts = attempts + 1
-                    WHERE id = ? AND (state = 'PENDING' OR (state = 'SENDING' AND claimed_until < ?))
-                      AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.fingerprint = deliveries.fingerprint
-                                      AND p.sink = deliveries.sink AND p.target = deliveries.target
-                                      AND p.id < deliveries.id AND p.state IN ('PENDING', 'SENDING'))
-                    """)) {
-                Database.bind(ps, now.plus(lease), id, now);
-                if (ps.executeUpdate() == 0) {
-                    return null;
-                }
+        Claimed claimed = db.inTransaction(c -> {
+            int attempts = queue.claim(c, id);
+            if (attempts == 0) {
+                return null;
             }
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT d.sink, d.target, e.body FROM deliveries d JOIN alert_events e ON e.id = d.event_id
-                    WHERE d.id = ?""")) {
+                    SELECT d.sink, d.target, d.request, d.first_failed_at, e.body
+                    FROM deliveries d LEFT JOIN alert_events e ON e.id = d.event_id WHERE d.id = ?""")) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return new Object[] {rs.getString(1), rs.getString(2), Json.read(rs.getString(3), Alert.class)};
+                    String body = rs.getString("body");
+                    return new Claimed(rs.getString("sink"), rs.getString("target"), rs.getString("request"),
+                            Database.instant(rs, "first_failed_at"), body == null ? null : Json.read(body, Alert.class),
+                            attempts);
                 }
             }
         });
@@ -103,10 +133,21 @@ public class Deliveries {
             return;
         }
         exchange.setProperty(DELIVERY_ID, id);
-        exchange.setProperty(SINK, claimed[0]);
-        exchange.setProperty(TARGET, claimed[1]);
-        exchange.setProperty(ALERT, claimed[2]);
-        exchange.getMessage().setBody(claimed[2]);
+        exchange.setProperty(SINK, claimed.sink());
+        exchange.setProperty(TARGET, claimed.target());
+        exchange.setProperty(ALERT, claimed.alert());
+        exchange.setProperty(ATTEMPTS, claimed.attempts());
+        exchange.setProperty(FIRST_FAILED, claimed.firstFailed());
+        if (claimed.request() != null) {
+            exchange.setProperty(DeadLetters.REQUEST, claimed.request());
+            exchange.getMessage().setBody(claimed.request());
+        } else {
+            exchange.getMessage().setBody(claimed.alert());
+        }
+    }
+
+    private record Claimed(String sink, String target, String request, Instant firstFailed, Alert alert,
+                           int attempts) {
     }
 
     /** The sink accepted it (or, for a sink that is not configured, it was logged). */
@@ -116,14 +157,14 @@ public class Deliveries {
                 "outcome", exchange.getProperty("sinkLive", true, Boolean.class) ? "sent" : "logged");
         Instant now = clock.instant();
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE deliveries SET state = 'SENT', sent_at = ?, claimed_until = NULL WHERE id = ?")) {
+            queue.finish(c, id, State.SENT);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET sent_at = ? WHERE id = ?")) {
                 Database.bind(ps, now, id);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE alerts SET last_notified_at = ?
-                    WHERE fingerprint = (SELECT fingerprint FROM deliveries WHERE id = ?)""")) {
+                    WHERE fingerprint = (SELECT fingerprint FROM deliveries WHERE id = ? AND event_id IS NOT NULL)""")) {
                 Database.bind(ps, now, id);
                 ps.executeUpdate();
             }
@@ -132,37 +173,28 @@ public class Deliveries {
     }
 
     /**
-     * Keeps a claim while its sender is still retrying: the lease must outlive the wait before the
-     * next attempt, or another worker (or replica) would take the delivery over and send it twice.
+     * Back to the queue until {@code due}, freeing this worker. {@code failedSend} true: a send
+     * failed (the give-up budget starts with the first such failure); false: it was not sent at all
+     * (circuit open, rate limit), which does not count as an attempt.
      */
-    public void renew(long id, long waitMillis) {
-        Instant until = clock.instant().plus(lease).plusMillis(Math.max(0, waitMillis));
-        db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE deliveries SET claimed_until = ? WHERE id = ? AND state = 'SENDING'")) {
-                Database.bind(ps, until, id);
-                return ps.executeUpdate();
+    public void retryAt(Exchange exchange, Instant due, boolean failedSend) {
+        long id = exchange.getProperty(DELIVERY_ID, Long.class);
+        Instant now = clock.instant();
+        db.inTransaction(c -> {
+            queue.retryAt(c, id, due, failedSend);
+            if (failedSend) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE deliveries SET first_failed_at = COALESCE(first_failed_at, ?) WHERE id = ?")) {
+                    Database.bind(ps, now, id);
+                    ps.executeUpdate();
+                }
             }
+            return null;
         });
     }
 
-    /** Deliveries whose fast path was lost or whose worker died. */
-    public List<Due> due() {
-        Instant now = clock.instant();
-        return db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT sink, id FROM deliveries
-                    WHERE (state = 'PENDING' AND created_at < ?) OR (state = 'SENDING' AND claimed_until < ?)
-                    ORDER BY id LIMIT 500""")) {
-                Database.bind(ps, now.minus(recoveryAge), now);
-                List<Due> due = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        due.add(new Due(rs.getString(1), rs.getLong(2)));
-                    }
-                }
-                return due;
-            }
-        });
+    /** Deliveries whose fast path was lost, whose retry is due, or whose worker died. */
+    public List<WorkQueue.Due> due() {
+        return queue.due(500);
     }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Keeps the store from growing for ever: what is finished and older than the retention goes.
- * Nothing pending, no firing alert and no dead letter that was not replayed is ever removed.
+ * Nothing pending, no firing alert and no dead letter that was not replayed is ever removed; an
+ * alert event the router failed on (FAILED) stays with its dead letter until that is replayed.
  */
 public class Housekeeping {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
@@ -38,9 +39,10 @@ public class Housekeeping {
                     DELETE FROM deliveries WHERE state = 'SENT' AND sent_at < ?
                       AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.delivery_id = deliveries.id)""", before));
             n.put("alert_events", update(c, """
-                    DELETE FROM alert_events WHERE state IN ('DONE', 'SILENCED', 'FAILED') AND created_at < ?
+                    DELETE FROM alert_events WHERE state IN ('DONE', 'SILENCED') AND created_at < ?
                       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = alert_events.id)
-                      AND NOT EXISTS (SELECT 1 FROM alert_mutes m WHERE m.event_id = alert_events.id)""", before));
+                      AND NOT EXISTS (SELECT 1 FROM alert_mutes m WHERE m.event_id = alert_events.id)
+                      AND NOT EXISTS (SELECT 1 FROM dead_letters l WHERE l.event_id = alert_events.id)""", before));
             n.put("alerts", update(c, "DELETE FROM alerts WHERE status = 'resolved' AND updated_at < ?", before));
             n.put("silences", update(c, "DELETE FROM silences WHERE ends_at < ?", before));
             return n;

@@ -181,9 +181,9 @@ class WebhookToSinksTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> json(hub.get("/api/dead-letters").body()).size() == 1);
         JsonNode dead = json(hub.get("/api/dead-letters").body()).get(0);
-        assertThat(slack.requests()).hasSize(4);
         assertThat(dead.path("sink").asText()).isEqualTo("slack");
-        assertThat(dead.path("attempts").asInt()).isEqualTo(4);
+        assertThat(dead.path("attempts").asInt()).as("retried until give-up-after (3 s here)").isGreaterThan(1)
+                .isEqualTo(slack.requests().size());
         assertThat(dead.path("lastStatus").asInt()).isEqualTo(503);
         assertThat(dead.path("lastError").asText()).contains("service unavailable");
         assertThat(dead.path("alertname").asText()).isEqualTo("HighLatencyP95");

@@ -29,7 +29,7 @@ class CrashRecoveryIT {
         try (HttpStub pagerDuty = SinkStubs.pagerDuty()) {
             // PagerDuty is down while the first hub runs: nothing can be delivered before the kill
             pagerDuty.setNormal(HttpStub.Response.of(503, "unavailable"));
-            HubProcess first = start(workDir, pagerDuty).awaitReady(Duration.ofSeconds(30));
+            HubProcess first = start(workDir, pagerDuty).awaitReady(Duration.ofSeconds(90));
             Set<String> acknowledged = new TreeSet<>();
             for (String fixture : new String[] {"webhook-firing-critical", "webhook-truncated",
                     "webhook-truncated-firing-startsat-in-past"}) {
@@ -44,7 +44,7 @@ class CrashRecoveryIT {
 
             pagerDuty.clear();
             pagerDuty.setNormal(HttpStub.Response.of(202, "{\"status\":\"success\"}"));
-            try (HubProcess second = start(workDir, pagerDuty).awaitReady(Duration.ofSeconds(30))) {
+            try (HubProcess second = start(workDir, pagerDuty).awaitReady(Duration.ofSeconds(90))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> pagerDuty.accepted().size() >= 5);
                 await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                         .until(() -> pagerDuty.accepted().size() == 5);

@@ -50,7 +50,9 @@ class SilenceEndStoreTest {
         HubMetrics metrics = new HubMetrics(new SimpleMeterRegistry());
         AlertStore alerts = new AlertStore(db, Clock.systemUTC(), 10_000, metrics);
         open.add(alerts);
-        Outbox outbox = new Outbox(db, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofSeconds(5), 10);
+        Outbox outbox = new Outbox(db, Clock.systemUTC(), Outbox.queue(db, Clock.systemUTC(), "test-hub", Duration.ofMinutes(1),
+                Duration.ofSeconds(5)), new DeadLetters(db, Clock.systemUTC(), metrics),
+                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)), 10);
         SilenceStore replicaA = new SilenceStore(db, Clock.systemUTC(), metrics);
         SilenceStore replicaB = new SilenceStore(db, Clock.systemUTC(), metrics);
 

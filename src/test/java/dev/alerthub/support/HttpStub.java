@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -47,6 +48,7 @@ public class HttpStub implements AutoCloseable {
     private final Deque<Response> script = new ArrayDeque<>();
     private final Function<Request, String> validator;
     private volatile Response normal;
+    private volatile Outage outage;
 
     public HttpStub(Response normal, Function<Request, String> validator) {
         this.normal = normal;
@@ -75,6 +77,18 @@ public class HttpStub implements AutoCloseable {
         this.normal = normal;
     }
 
+    /**
+     * An outage: every request gets {@code answer} until {@code duration} from now has passed, then
+     * the normal answer again (a script queued with {@link #thenRespond} still comes first).
+     */
+    public HttpStub outage(Response answer, Duration duration) {
+        outage = new Outage(answer, Instant.now().plus(duration));
+        return this;
+    }
+
+    private record Outage(Response answer, Instant until) {
+    }
+
     /** Every request, including refused ones. */
     public List<Request> requests() {
         return List.copyOf(requests);
@@ -93,6 +107,7 @@ public class HttpStub implements AutoCloseable {
         requests.clear();
         accepted.clear();
         violations.clear();
+        outage = null;
         synchronized (this) {
             script.clear();
         }
@@ -114,8 +129,10 @@ public class HttpStub implements AutoCloseable {
             violations.add(problem);
             answer = Response.of(400, "{\"status\":\"invalid event\",\"errors\":[\"" + problem.replace("\"", "'") + "\"]}");
         } else {
+            Outage o = outage;
             synchronized (this) {
-                answer = script.isEmpty() ? normal : script.poll();
+                answer = !script.isEmpty() ? script.poll()
+                        : o != null && r.at().isBefore(o.until()) ? o.answer() : normal;
             }
         }
         if (answer.status() >= 200 && answer.status() < 300) {

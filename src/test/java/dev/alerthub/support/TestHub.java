@@ -118,7 +118,10 @@ public final class TestHub implements AutoCloseable {
                 all.put("alerthub.public-url", "http://alerthub.test:8080");
                 all.put("alerthub.delivery.initial-delay", "20");
                 all.put("alerthub.delivery.max-delay", "100");
-                all.put("alerthub.delivery.max-redeliveries", "3");
+                // a delivery that keeps failing is a dead letter after 3 seconds, and a sink's circuit
+                // (opened by one test's failures) is probed again before the next test needs it
+                all.put("alerthub.delivery.give-up-after", "3s");
+                all.put("alerthub.delivery.breaker.open-for", "200ms");
                 all.put("alerthub.outbox.poll-interval", "200");
                 all.put("alerthub.outbox.recovery-age", "1s");
                 all.putAll(props);
