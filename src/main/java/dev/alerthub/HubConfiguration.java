@@ -1,6 +1,7 @@
 package dev.alerthub;
 
 import dev.alerthub.admin.AlertsApi;
+import dev.alerthub.admin.ApiGuard;
 import dev.alerthub.config.Props;
 import dev.alerthub.admin.HttpResponses;
 import dev.alerthub.admin.HubMetrics;
@@ -101,6 +102,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("alertmanagerIntake", new AlertmanagerIntake(IntakeLimits.from(p::getInt)));
         registry.bind("routingFacts", new RoutingFacts());
         registry.bind("responses", new HttpResponses());
+        registry.bind("apiGuard", new ApiGuard(p.get("alerthub.api.token")));
         registry.bind("alertsApi", new AlertsApi(store));
 
         PagerDuty pagerDuty = new PagerDuty(new SinkSettings("pagerduty", p::find), clientUrl(p));
