@@ -113,6 +113,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("pagerDuty", pagerDuty);
         registry.bind("slack", slack);
         registry.bind("email", email);
+        email.configure(context);
         registry.bind("sinkRetry", new SinkRetry(p.getDuration("alerthub.delivery.max-retry-after",
                 Duration.ofMinutes(5)), metrics, deliveries, p.getDuration("alerthub.delivery.max-delay",
                 Duration.ofMinutes(1)).toMillis()));
