@@ -48,6 +48,7 @@ public class OperationsConfiguration implements CamelConfiguration {
                     () -> stats.pending(s), "sink", s);
         }
         context.getManagementStrategy().addEventNotifier(new WebhookTiming(metrics));
+        JolokiaAccess.configure(context, p);
 
         // reload: on by default, routes come from a local folder
         Path routesDir = Path.of(p.get("alerthub.routes-dir", "routes")).toAbsolutePath().normalize();
