@@ -37,10 +37,12 @@ public final class SlackMessage {
         return this;
     }
 
-    /** A section with this text and, when given, fields (name: value, in order; at most 10). */
+    /** A section with this text (none when empty) and, when given, fields (name: value, in order; at most 10). */
     public SlackMessage section(Mrkdwn text, Map<String, String> fields) {
         ObjectNode section = blocks.addObject().put("type", "section");
-        section.putObject("text").put("type", "mrkdwn").put("text", cut(text.toString(), MAX_SECTION));
+        if (!text.isEmpty()) {
+            section.putObject("text").put("type", "mrkdwn").put("text", cut(text.toString(), MAX_SECTION));
+        }
         if (!fields.isEmpty()) {
             ArrayNode out = section.putArray("fields");
             fields.entrySet().stream().limit(10).forEach(f -> out.addObject().put("type", "mrkdwn")
@@ -77,7 +79,7 @@ public final class SlackMessage {
     }
 
     /** Slack's rule for text: these three are its markup characters; everything else is shown as is. */
-    static String escape(String s) {
+    public static String escape(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
