@@ -1,6 +1,7 @@
 package dev.alerthub;
 
 import dev.alerthub.admin.AlertsApi;
+import dev.alerthub.admin.ApiGuard;
 import dev.alerthub.config.Props;
 import dev.alerthub.admin.HttpResponses;
 import dev.alerthub.admin.HubMetrics;
@@ -102,6 +103,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("alertmanagerIntake", new AlertmanagerIntake(IntakeLimits.from(p::getInt)));
         registry.bind("routingFacts", new RoutingFacts());
         registry.bind("responses", new HttpResponses());
+        registry.bind("apiGuard", new ApiGuard(p.get("alerthub.api.token")));
         registry.bind("alertsApi", new AlertsApi(store));
 
         PagerDuty pagerDuty = new PagerDuty(new SinkSettings("pagerduty", p::find), clientUrl(p));
@@ -112,6 +114,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("pagerDuty", pagerDuty);
         registry.bind("slack", slack);
         registry.bind("email", email);
+        email.configure(context);
         DeliveryGate gate = new DeliveryGate(clock, p.getDuration("alerthub.delivery.breaker.open-for",
                 Duration.ofSeconds(15)), p.getInt("alerthub.delivery.breaker.minimum-calls", 5), Map.of(
                 "slack", perSecond(p.get("alerthub.delivery.slack-per-second", "1"), 1),

@@ -98,6 +98,7 @@ public class HttpResponses {
         return switch (status) {
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 409 -> "Conflict";
             case 413 -> "Payload Too Large";

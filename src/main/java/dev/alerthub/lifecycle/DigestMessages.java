@@ -1,13 +1,15 @@
 package dev.alerthub.lifecycle;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.alerthub.alert.Json;
+import dev.alerthub.notify.SlackMessage;
+import dev.alerthub.notify.SlackMessage.Mrkdwn;
 
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -56,29 +58,18 @@ public class DigestMessages {
         return msg.toString();
     }
 
-    /** The Slack request: JSON {@code {text, blocks}}. */
+    /** The Slack request: JSON {@code {text, blocks}}, from the one Slack builder. */
     public String slack(Digest d) {
-        ObjectNode msg = Json.MAPPER.createObjectNode();
-        msg.put("text", subject(d));
-        ArrayNode blocks = msg.putArray("blocks");
-        blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text")
-                .put("text", cut(title(d), 150));
-        ObjectNode section = blocks.addObject().put("type", "section");
-        ArrayNode fields = section.putArray("fields");
-        List<String[]> lines = lines(d);
-        // Slack allows 10 fields per section
-        for (String[] l : lines.subList(0, Math.min(10, lines.size()))) {
-            fields.addObject().put("type", "mrkdwn").put("text", cut("*" + esc(l[0]) + "*\n" + esc(l[1]), 2000));
-        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        lines(d).forEach(l -> fields.put(l[0], l[1]));
+        SlackMessage msg = SlackMessage.withText(subject(d)).header(title(d)).section(Mrkdwn.of(), fields);
         List<String> oldest = oldest(d);
         if (!oldest.isEmpty()) {
-            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text",
-                    cut("*Longest firing*\n" + oldest.stream().map(o -> "• " + esc(o)).collect(Collectors.joining("\n")),
-                            3000));
+            Mrkdwn text = Mrkdwn.of().bold("Longest firing");
+            oldest.forEach(o -> text.newline().text("• " + o));
+            msg.section(text);
         }
-        blocks.addObject().put("type", "context").putArray("elements").addObject().put("type", "mrkdwn")
-                .put("text", esc(footer(d)));
-        return msg.toString();
+        return msg.context(Mrkdwn.of().text(footer(d))).json();
     }
 
     String subject(Digest d) {
@@ -155,10 +146,7 @@ public class DigestMessages {
 
     /** Slack mrkdwn: &, < and > are the only characters Slack asks to escape. */
     static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return SlackMessage.escape(s);
     }
 
-    private static String cut(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
 }

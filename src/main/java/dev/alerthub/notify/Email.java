@@ -2,7 +2,9 @@ package dev.alerthub.notify;
 
 import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.Json;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.mail.MailComponent;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -100,25 +102,42 @@ public class Email {
         return !host.isEmpty() && settings.get("", "to").isPresent();
     }
 
-    /** The camel-mail endpoint; the password travels RAW so no character of it is reinterpreted. */
+    /**
+     * The camel-mail endpoint, without the password: an endpoint URI shows in JMX and the endpoint
+     * registry. The password is set once on the smtp component ({@link #configure}), whose
+     * configuration every smtp endpoint starts from.
+     */
     String endpoint() {
         StringBuilder uri = new StringBuilder("smtp://").append(host).append(':').append(port)
                 .append("?connectionTimeout=10000");
         if (!username.isEmpty()) {
-            uri.append("&username=").append(URLEncoder.encode(username, StandardCharsets.UTF_8))
-                    .append("&password=RAW(").append(password).append(')');
+            uri.append("&username=").append(URLEncoder.encode(username, StandardCharsets.UTF_8));
         }
         return uri.toString();
+    }
+
+    /** Gives the smtp component the password (when there is a user to log in as). */
+    public void configure(CamelContext context) {
+        if (!username.isEmpty() && !password.isEmpty()) {
+            context.getComponent("smtp", MailComponent.class).getConfiguration().setPassword(password);
+        }
     }
 
     private static void row(StringBuilder html, String name, String value) {
         html.append("<tr><th align=\"left\">").append(h(name)).append("</th><td>").append(h(value)).append("</td></tr>");
     }
 
+    /** Only an http(s) URL becomes a link; anything else (javascript:, data:) is shown as text. */
     private static void link(StringBuilder text, StringBuilder html, String name, String url) {
-        if (url != null && !url.isBlank()) {
-            text.append(name).append(": ").append(url).append('\n');
-            html.append("<p><a href=\"").append(h(url)).append("\">").append(h(name)).append("</a></p>");
+        if (url == null || url.isBlank()) {
+            return;
+        }
+        text.append(name).append(": ").append(url).append('\n');
+        Optional<String> href = Links.http(url);
+        if (href.isPresent()) {
+            html.append("<p><a href=\"").append(h(href.get())).append("\">").append(h(name)).append("</a></p>");
+        } else {
+            html.append("<p>").append(h(name)).append(": <code>").append(h(url)).append("</code></p>");
         }
     }
 

@@ -124,9 +124,8 @@ public class PagerDuty {
         }
     }
 
+    /** Only http(s) links; the raw value stays in custom_details.annotations as data. */
     private static void link(ArrayNode links, String href, String text) {
-        if (href != null && !href.isBlank()) {
-            links.addObject().put("href", href).put("text", text);
-        }
+        Links.http(href).ifPresent(h -> links.addObject().put("href", h).put("text", text));
     }
 }

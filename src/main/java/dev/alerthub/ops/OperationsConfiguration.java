@@ -49,6 +49,7 @@ public class OperationsConfiguration implements CamelConfiguration {
                     () -> stats.pending(s), "sink", s);
         }
         context.getManagementStrategy().addEventNotifier(new WebhookTiming(metrics));
+        JolokiaAccess.configure(context, p);
 
         // the business port answers 503 + Retry-After until the hub has started (never the 404 of a
         // route not registered yet)

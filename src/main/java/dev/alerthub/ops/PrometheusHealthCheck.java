@@ -2,6 +2,7 @@ package dev.alerthub.ops;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.camel.util.URISupport;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +23,8 @@ public final class PrometheusHealthCheck extends AbstractHealthCheck {
     private static final Duration MAX_AGE = Duration.ofSeconds(10);
 
     private final String url;
+    /** What health details show: credentials in the URL masked (health output is read by anyone on the port). */
+    private final String shownUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Clock clock = Clock.systemUTC();
     private final AtomicBoolean checking = new AtomicBoolean();
@@ -32,6 +35,7 @@ public final class PrometheusHealthCheck extends AbstractHealthCheck {
     public PrometheusHealthCheck(String prometheusUrl) {
         super("alerthub", "prometheus");
         this.url = prometheusUrl.replaceAll("/+$", "") + "/-/ready";
+        this.shownUrl = URISupport.sanitizeUri(url);
     }
 
     @Override
@@ -45,7 +49,7 @@ public final class PrometheusHealthCheck extends AbstractHealthCheck {
             refresh();
         }
         builder.up();
-        builder.detail("prometheus.url", url);
+        builder.detail("prometheus.url", shownUrl);
         builder.detail("prometheus.state", state);
         builder.detail("prometheus.checked-at", checkedAt.toString());
         if (error != null) {
@@ -62,7 +66,8 @@ public final class PrometheusHealthCheck extends AbstractHealthCheck {
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
             if (failure != null) {
                 state = "unreachable";
-                error = failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+                error = failure.getClass().getSimpleName()
+                        + (failure.getMessage() == null ? "" : ": " + URISupport.sanitizeUri(failure.getMessage()));
             } else if (response.statusCode() == 200) {
                 state = "ready";
                 error = null;

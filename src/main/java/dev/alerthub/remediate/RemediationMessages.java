@@ -1,11 +1,13 @@
 package dev.alerthub.remediate;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.alerthub.alert.Json;
+import dev.alerthub.notify.SlackMessage;
+import dev.alerthub.notify.SlackMessage.Mrkdwn;
 import dev.alerthub.store.DeadLetters;
 import dev.alerthub.store.Deliveries;
 import org.apache.camel.Exchange;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The Slack message for every remediation decision and every verification result: what was asked,
@@ -43,47 +45,41 @@ public class RemediationMessages {
             default -> ":x:";
         };
         String change = change(r);
-        ObjectNode msg = Json.MAPPER.createObjectNode();
-        msg.put("text", "[remediation] " + action + " " + target + ": " + outcome
-                + (change.isEmpty() ? "" : " (" + change + ")") + " for " + r.alertname());
-        ArrayNode blocks = msg.putArray("blocks");
-        header(blocks, emoji + " Remediation " + outcome + ": " + action + " " + target);
-        ObjectNode section = blocks.addObject().put("type", "section");
-        section.putObject("text").put("type", "mrkdwn").put("text", cut(escape(r.detail() == null ? outcome : r.detail()), 3000));
-        ArrayNode fields = section.putArray("fields");
-        field(fields, "Outcome", outcome);
-        field(fields, "Alert", r.alertname());
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Outcome", outcome);
+        fields.put("Alert", r.alertname());
         if (r.fromRevision() != null || r.fromImage() != null) {
-            field(fields, "From", revision(r.fromRevision(), r.fromImage(), r.fromReplicas()));
+            fields.put("From", revision(r.fromRevision(), r.fromImage(), r.fromReplicas()));
         }
         if (r.toRevision() != null || r.toImage() != null) {
-            field(fields, "To", revision(r.toRevision(), r.toImage(), r.toReplicas()));
+            fields.put("To", revision(r.toRevision(), r.toImage(), r.toReplicas()));
         }
         if (Outcome.DONE.equals(outcome)) {
-            field(fields, "Next", "verifying: rollout available and alert resolved");
+            fields.put("Next", "verifying: rollout available and alert resolved");
         }
-        context(blocks, r);
-        return msg.toString();
+        return SlackMessage.withText("[remediation] " + action + " " + target + ": " + outcome
+                        + (change.isEmpty() ? "" : " (" + change + ")") + " for " + r.alertname())
+                .header(emoji + " Remediation " + outcome + ": " + action + " " + target)
+                .section(Mrkdwn.of().text(r.detail() == null ? outcome : r.detail()), fields)
+                .context(auditLine(r)).json();
     }
 
     static String verification(RemediationAudit.Row r, String verdict) {
         boolean passed = "passed".equals(verdict);
-        ObjectNode msg = Json.MAPPER.createObjectNode();
-        msg.put("text", "[remediation] " + r.action() + " " + r.target() + (passed ? " helped: " : " did not help: ")
-                + r.verifyDetail());
-        ArrayNode blocks = msg.putArray("blocks");
-        header(blocks, (passed ? ":white_check_mark: Remediation helped: " : ":rotating_light: Remediation did not help: ")
-                + r.action() + " " + r.target());
-        String text = passed ? escape(r.verifyDetail())
-                : escape(r.verifyDetail()) + "\nPaged PagerDuty. *" + escape(r.target()) + "* is held: no further "
-                + "action until `DELETE /api/remediation/holds/" + escape(r.namespace()) + "/" + escape(r.deployment()) + "`";
-        ObjectNode section = blocks.addObject().put("type", "section");
-        section.putObject("text").put("type", "mrkdwn").put("text", cut(text, 3000));
-        ArrayNode fields = section.putArray("fields");
-        field(fields, "Action", r.detail() == null ? r.action() : r.detail());
-        field(fields, "Alert", r.alertname());
-        context(blocks, r);
-        return msg.toString();
+        Mrkdwn text = Mrkdwn.of().text(r.verifyDetail());
+        if (!passed) {
+            text.newline().text("Paged PagerDuty. ").bold(r.target()).text(" is held: no further action until ")
+                    .code("DELETE /api/remediation/holds/" + r.namespace() + "/" + r.deployment());
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Action", r.detail() == null ? r.action() : r.detail());
+        fields.put("Alert", r.alertname());
+        return SlackMessage.withText("[remediation] " + r.action() + " " + r.target()
+                        + (passed ? " helped: " : " did not help: ") + r.verifyDetail())
+                .header((passed ? ":white_check_mark: Remediation helped: " : ":rotating_light: Remediation did not help: ")
+                        + r.action() + " " + r.target())
+                .section(text, fields)
+                .context(auditLine(r)).json();
     }
 
     private static String change(RemediationAudit.Row r) {
@@ -108,25 +104,7 @@ public class RemediationMessages {
         return s.isEmpty() ? "new revision" : s.toString();
     }
 
-    private static void header(ArrayNode blocks, String text) {
-        blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("emoji", true)
-                .put("text", cut(text, 150));
-    }
-
-    private static void context(ArrayNode blocks, RemediationAudit.Row r) {
-        blocks.addObject().put("type", "context").putArray("elements").addObject().put("type", "mrkdwn")
-                .put("text", cut("audit " + r.id() + " · alert `" + escape(r.fingerprint()) + "` · GET /api/actions", 3000));
-    }
-
-    private static void field(ArrayNode fields, String name, String value) {
-        fields.addObject().put("type", "mrkdwn").put("text", cut("*" + name + "*\n" + escape(value), 2000));
-    }
-
-    static String escape(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
-
-    private static String cut(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    private static Mrkdwn auditLine(RemediationAudit.Row r) {
+        return Mrkdwn.of().text("audit " + r.id() + " · alert ").code(r.fingerprint()).text(" · GET /api/actions");
     }
 }

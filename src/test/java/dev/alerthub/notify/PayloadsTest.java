@@ -92,10 +92,16 @@ class PayloadsTest {
     }
 
     @Test
-    void smtpPasswordTravelsRawSoNoCharacterIsReinterpreted() {
+    void smtpPasswordIsGivenToTheComponentVerbatimAndNeverPutInTheEndpointUri() throws Exception {
         Email e = new Email(new SinkSettings("email", k -> Optional.empty()), "smtp.example", 587, "a@b", "user@x",
                 "p&ss=w+rd");
-        assertThat(e.endpoint()).isEqualTo("smtp://smtp.example:587?connectionTimeout=10000&username=user%40x"
-                + "&password=RAW(p&ss=w+rd)");
+        assertThat(e.endpoint()).isEqualTo("smtp://smtp.example:587?connectionTimeout=10000&username=user%40x");
+        try (var context = new org.apache.camel.impl.DefaultCamelContext()) {
+            e.configure(context);
+            var endpoint = context.getEndpoint(e.endpoint(), org.apache.camel.component.mail.MailEndpoint.class);
+            assertThat(endpoint.getConfiguration().getPassword()).isEqualTo("p&ss=w+rd");
+            assertThat(endpoint.getConfiguration().getUsername()).isEqualTo("user@x");
+            assertThat(endpoint.getEndpointUri()).doesNotContain("p&ss");
+        }
     }
 }
