@@ -3,7 +3,7 @@ package dev.alerthub.ops;
 import dev.alerthub.config.Props;
 import dev.alerthub.metrics.Metrics;
 import dev.alerthub.ops.validate.ProbeRouteFileCheck;
-import dev.alerthub.probe.ProbeFileCheck;
+import dev.alerthub.probe.DeclaredProbes;
 import dev.alerthub.probe.ProbeGate;
 import dev.alerthub.store.AlertStore;
 import dev.alerthub.store.Database;
@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.stream.Collectors;
 
 /**
  * Running the hub: safe route reload, health checks, the operational metrics, and leader election
@@ -31,23 +32,7 @@ public class OperationsConfiguration implements CamelConfiguration {
         Metrics metrics = registry.lookupByNameAndType("metrics", Metrics.class);
         Database db = registry.lookupByNameAndType("database", Database.class);
 
-        // health: readiness = store + routes (+ Camel's context check); Prometheus only as a detail
-        registry.bind("storeHealthCheck", new StoreHealthCheck(db,
-                registry.lookupByNameAndType("alertStore", AlertStore.class)));
-        registry.bind("routesHealthCheck", new RoutesHealthCheck());
-        registry.bind("prometheusHealthCheck", new PrometheusHealthCheck(p.get("alerthub.prometheus.url",
-                "http://localhost:9090")));
-
-        // metrics beyond what the store and sinks count themselves
-        OutboxStats stats = new OutboxStats(db, Clock.systemUTC());
-        registry.bind("outboxStats", stats);
-        metrics.gauge("alerthub.outbox.oldest.age.seconds",
-                "age of the oldest alert event or delivery not yet finished (0 when none)", stats::oldestAgeSeconds);
-        for (String sink : p.get("alerthub.metrics.sinks", "pagerduty,slack,email").split(",")) {
-            String s = sink.trim();
-            metrics.gauge("alerthub.deliveries.pending", "deliveries stored but not yet accepted by the sink",
-                    () -> stats.pending(s), "sink", s);
-        }
+        healthAndMetrics(registry, p, metrics, db);
         context.getManagementStrategy().addEventNotifier(new WebhookTiming(metrics));
         JolokiaAccess.configure(context, p);
 
@@ -81,8 +66,12 @@ public class OperationsConfiguration implements CamelConfiguration {
             LOG.info("Route reload: off (alerthub.routes-reload=false); route changes need a restart");
         }
 
-        // validate and route reload run the probe checks on each file they look at
-        registry.bind("probeRouteFileCheck", new ProbeRouteFileCheck(routesDir, ProbeFileCheck.Environment.of(context)));
+        // validate and route reload run the probe checks on each file they look at; start-up on all
+        ProbeRouteFileCheck probeCheck = new ProbeRouteFileCheck(routesDir, context.getPropertiesComponent());
+        registry.bind("probeRouteFileCheck", probeCheck);
+        if (p.getBoolean(Props.ROUTES_LOADED, true)) {
+            registry.bind(DeclaredProbes.BEAN, checkProbeFiles(probeCheck));
+        }
 
         LeaderElection election = LeaderElection.configure(context, p, defaultLockDir(p));
         if (election != null) {
@@ -109,5 +98,40 @@ public class OperationsConfiguration implements CamelConfiguration {
             }
         }
         return "data/cluster";
+    }
+
+    /** Health: readiness = store + routes (+ Camel's context check); metrics beyond what the store and sinks count. */
+    private static void healthAndMetrics(Registry registry, Props p, Metrics metrics, Database db) {
+        // Prometheus only as a detail
+        registry.bind("storeHealthCheck", new StoreHealthCheck(db,
+                registry.lookupByNameAndType("alertStore", AlertStore.class)));
+        registry.bind("routesHealthCheck", new RoutesHealthCheck());
+        registry.bind("prometheusHealthCheck", new PrometheusHealthCheck(p.get("alerthub.prometheus.url",
+                "http://localhost:9090")));
+
+        // metrics beyond what the store and sinks count themselves
+        OutboxStats stats = new OutboxStats(db, Clock.systemUTC());
+        registry.bind("outboxStats", stats);
+        metrics.gauge("alerthub.outbox.oldest.age.seconds",
+                "age of the oldest alert event or delivery not yet finished (0 when none)", stats::oldestAgeSeconds);
+        for (String sink : p.get("alerthub.metrics.sinks", "pagerduty,slack,email").split(",")) {
+            String s = sink.trim();
+            metrics.gauge("alerthub.deliveries.pending", "deliveries stored but not yet accepted by the sink",
+                    () -> stats.pending(s), "sink", s);
+        }
+    }
+
+    /**
+     * Fails the start-up with every problem of every probe file, as file:line: message (Camel would
+     * ignore a misspelt parameter and name neither file nor line of a missing one); else the probes.
+     */
+    private static DeclaredProbes checkProbeFiles(ProbeRouteFileCheck check) {
+        ProbeRouteFileCheck.Result result = check.checkAll();
+        if (!result.problems().isEmpty()) {
+            Path cwd = Path.of("").toAbsolutePath();
+            String list = result.problems().stream().map(pr -> "  " + pr.format(cwd)).collect(Collectors.joining("\n"));
+            throw new IllegalStateException("alerthub: invalid probe file(s):\n" + list);
+        }
+        return new DeclaredProbes(result.probes());
     }
 }

@@ -14,17 +14,15 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Collectors;
 
 /**
- * Wires scheduled probes: checks every probe file before Camel loads it (a misspelt or missing
- * parameter stops the start-up naming the file, the line and the parameter), sizes Quartz, and binds
- * the beans routes/probes/*.camel.yaml use. Runs after HubConfiguration (it needs the store and metrics).
+ * Wires scheduled probes: sizes Quartz and binds the beans routes/probes/*.camel.yaml use. Runs after
+ * HubConfiguration (it needs the store and metrics) and OperationsConfiguration (whose start-up check
+ * of the route files stops a bad probe file and hands over the declared probes).
  */
 public class ProbeConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeConfiguration.class);
@@ -33,10 +31,10 @@ public class ProbeConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Props p = new Props(context.getPropertiesComponent());
         Registry registry = context.getRegistry();
-        Path routesDir = Path.of(p.get("alerthub.routes-dir", "routes"));
-        ProbeFileCheck.Environment env = ProbeFileCheck.Environment.of(context);
-        List<ProbeSpec> declared = p.getBoolean(Props.ROUTES_LOADED, true)
-                ? checkProbeFiles(routesDir, env) : List.of();
+        // the probe files were checked, and their probes read, by the route-file checker at start-up
+        // (OperationsConfiguration: the checker sits above the probes)
+        DeclaredProbes declared = registry.lookupByNameAndType(DeclaredProbes.BEAN, DeclaredProbes.class);
+        List<ProbeSpec> disabledProbes = declared == null ? List.of() : declared.disabled();
 
         Duration timeout = p.getDuration("alerthub.probes.timeout", Duration.ofSeconds(10));
         configureQuartz(context, p);
@@ -71,21 +69,29 @@ public class ProbeConfiguration implements CamelConfiguration {
         registry.bind("probeEvaluator", new ProbeEvaluator(states, board, dispatcher, graph));
         registry.bind("probeQuery", new PrometheusQuery(timeout, prometheus));
         registry.bind("probeSql", new SqlQuery(timeout));
-        List<ProbeSpec> disabledProbes = declared.stream().filter(s -> !s.enabled()).toList();
         registry.bind("probesApi", new ProbesApi(probes, states, board, disabledProbes));
+        observe(context, metrics, probes, states, board, disabledProbes.stream().map(ProbeSpec::id).sorted().toList());
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dataSources.close();
+            }
+        }, true, true);
+    }
+
+    /** Health check, gauges and the start-up summary of the probes. */
+    private static void observe(CamelContext context, Metrics metrics, ProbeRegistry probes, ProbeStates states,
+                                ProbeStatusBoard board, List<String> disabled) throws Exception {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(new ProbeHealthCheck(probes, board));
         }
-
         metrics.gauge("alerthub.probes.failing", "probes whose query fails (each has a ProbeFailing alert)",
                 () -> board.failing().size());
         metrics.gauge("alerthub.probe.instances", "probe alert instances waiting out their 'for'",
                 () -> states.count(InstanceState.State.PENDING), "state", "pending");
         metrics.gauge("alerthub.probe.instances", "probe alert instances firing",
                 () -> states.count(InstanceState.State.FIRING), "state", "firing");
-
-        List<String> disabled = disabledProbes.stream().map(ProbeSpec::id).sorted().toList();
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
@@ -97,31 +103,6 @@ public class ProbeConfiguration implements CamelConfiguration {
                 logProbes(probes, disabled);
             }
         });
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                dataSources.close();
-            }
-        }, true, true);
-    }
-
-    /** Fails the start-up with every problem of every probe file, as file:line: message. */
-    private static List<ProbeSpec> checkProbeFiles(Path routesDir, ProbeFileCheck.Environment env) {
-        List<Path> files = ProbeFileCheck.routeFiles(routesDir);
-        ProbeFileCheck check = ProbeFileCheck.forTemplates(files, env);
-        List<ProbeFileCheck.Problem> problems = check.check(files);
-        if (!problems.isEmpty()) {
-            String list = problems.stream().map(pr -> "  " + relative(pr)).collect(Collectors.joining("\n"));
-            throw new IllegalStateException("alerthub: invalid probe file(s):\n" + list);
-        }
-        return check.probes(files);
-    }
-
-    private static String relative(ProbeFileCheck.Problem pr) {
-        Path cwd = Path.of("").toAbsolutePath();
-        Path f = pr.file().toAbsolutePath().normalize();
-        Path shown = f.startsWith(cwd) ? cwd.relativize(f) : f;
-        return shown + ":" + pr.line() + ": " + pr.message();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.alerthub.probe;
 
 import org.apache.camel.util.StringHelper;
 import org.apache.camel.CamelContext;
+import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.ModelLifecycleStrategy;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
@@ -71,7 +72,7 @@ public class ProbeRegistry implements ModelLifecycleStrategy {
         });
         ProbeSpec spec;
         try {
-            spec = ProbeSpec.parse(kind, given);
+            spec = ProbeSpec.parse(kind, declared(kind), given);
         } catch (InvalidProbeException e) {
             throw new IllegalArgumentException("probe '" + params.get("id") + "': " + e.getMessage(), e);
         }
@@ -95,6 +96,16 @@ public class ProbeRegistry implements ModelLifecycleStrategy {
             }
         }
         register(routeId, spec);
+    }
+
+    /** What the probe's route template declares: the templates are the one schema of a probe. */
+    private List<ProbeSpec.Declared> declared(ProbeKind kind) {
+        RouteTemplateDefinition template = ((ModelCamelContext) context).getRouteTemplateDefinition(kind.template());
+        if (template == null || template.getTemplateParameters() == null) {
+            return List.of();
+        }
+        return template.getTemplateParameters().stream().map(d -> new ProbeSpec.Declared(d.getName(),
+                d.isRequired() && d.getDefaultValue() == null, d.getDefaultValue())).toList();
     }
 
     void register(String routeId, ProbeSpec spec) {

@@ -9,8 +9,8 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,16 +47,8 @@ public record ProbeSpec(
         List<String> labelColumns,
         Duration window) {
 
-    /** Parameters of both probe templates, then those of each kind (the templates declare the same). */
-    public static final List<String> COMMON = List.of("id", "every", "cron", "op", "threshold", "for", "severity",
-            "alertname", "labels", "annotations", "action", "noData", "enabled");
-    public static final List<String> PROMQL_ONLY = List.of("query");
-    public static final List<String> SQL_ONLY = List.of("sql", "datasource", "valueColumn", "labelColumns", "window");
     /** Parameters whose text is an annotation template, never a property placeholder. */
     public static final Set<String> TEMPLATED = Set.of("annotations");
-    /** The defaults the templates declare; ProbeSpecTest keeps the two in step. */
-    public static final Map<String, String> DEFAULTS = Map.of("for", "0s", "noData", "ok", "enabled", "true",
-            "valueColumn", "value");
 
     public static final Set<String> ACTIONS = Set.of("rollback", "restart", "scale");
     private static final Pattern ID = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -78,11 +70,11 @@ public record ProbeSpec(
         }
     }
 
-    /** The declared parameter names of a probe kind. */
-    public static List<String> parameters(ProbeKind kind) {
-        List<String> all = new ArrayList<>(COMMON);
-        all.addAll(kind == ProbeKind.PROMQL ? PROMQL_ONLY : SQL_ONLY);
-        return all;
+    /**
+     * A parameter a probe route template declares (routes/probes/templates.camel.yaml): the templates
+     * are the one schema of a probe, so its names, what is required and the defaults come from here.
+     */
+    public record Declared(String name, boolean required, String defaultValue) {
     }
 
     /** The source field of this probe's alerts. */
@@ -96,17 +88,23 @@ public record ProbeSpec(
     }
 
     /**
-     * Builds a probe from its parameters (placeholders already resolved). Absent optional parameters
-     * take the templates' defaults. Throws {@link InvalidProbeException} naming the parameter.
+     * Builds a probe from its parameters (placeholders already resolved), checked against the
+     * parameters its route template declares: absent optional ones take the template's defaults.
+     * Throws {@link InvalidProbeException} naming the parameter.
      */
-    public static ProbeSpec parse(ProbeKind kind, Map<String, String> given) {
-        Map<String, String> p = new LinkedHashMap<>(DEFAULTS);
+    public static ProbeSpec parse(ProbeKind kind, Collection<Declared> declared, Map<String, String> given) {
+        Map<String, String> p = new LinkedHashMap<>();
+        declared.forEach(d -> {
+            if (d.defaultValue() != null) {
+                p.put(d.name(), d.defaultValue());
+            }
+        });
         given.forEach((k, v) -> {
             if (v != null) {
                 p.put(k, v);
             }
         });
-        List<String> known = parameters(kind);
+        List<String> known = declared.stream().map(Declared::name).toList();
         for (String name : given.keySet()) {
             if (!known.contains(name)) {
                 throw new InvalidProbeException(name, "unknown parameter" + suggestion(name, known));
@@ -120,16 +118,50 @@ public record ProbeSpec(
         Schedule schedule = schedule(p);
         Comparison op = parse("op", required(p, "op"), Comparison::parse);
         double threshold = parse("threshold", required(p, "threshold"), ProbeSpec::number);
-        Duration forDuration = parse("for", p.get("for"), Durations::parse);
-        String severityText = required(p, "severity").trim().toLowerCase(Locale.ROOT);
-        if (!Set.of("critical", "warning", "info").contains(severityText)) {
-            throw new InvalidProbeException("severity", "'" + p.get("severity") + "' is not critical, warning or info");
-        }
-        Severity severity = Severity.of(severityText);
+        Duration forDuration = parse("for", required(p, "for"), Durations::parse);
+        Severity severity = severity(p);
         String alertname = optional(p, "alertname");
         if (alertname == null) {
             alertname = StringHelper.capitalize(StringHelper.dashToCamelCase(id));
         }
+        Map<String, String> labels = labels(p);
+        Map<String, AnnotationTemplate> annotations = annotations(p);
+        String action = optional(p, "action");
+        if (action != null && !ACTIONS.contains(action)) {
+            throw new InvalidProbeException("action", "'" + action + "' is not rollback, restart or scale");
+        }
+        NoDataPolicy noData = parse("noData", required(p, "noData"), NoDataPolicy::parse);
+        boolean enabled = enabled(p);
+        if (kind == ProbeKind.PROMQL) {
+            return new ProbeSpec(id, kind, schedule, required(p, "query").trim(), null, null, op, threshold,
+                    forDuration, severity, alertname, labels, annotations, action, noData, enabled, null, null, null);
+        }
+        Sql sql = sql(p);
+        return new ProbeSpec(id, kind, schedule, null, sql.sql(), sql.datasource(), op, threshold, forDuration,
+                severity, alertname, labels, annotations, action, noData, enabled, sql.valueColumn(),
+                sql.labelColumns(), sql.window());
+    }
+
+    private record Sql(String sql, String datasource, String valueColumn, List<String> labelColumns, Duration window) {
+    }
+
+    private static Severity severity(Map<String, String> p) {
+        String text = required(p, "severity").trim().toLowerCase(Locale.ROOT);
+        if (!Set.of("critical", "warning", "info").contains(text)) {
+            throw new InvalidProbeException("severity", "'" + p.get("severity") + "' is not critical, warning or info");
+        }
+        return Severity.of(text);
+    }
+
+    private static boolean enabled(Map<String, String> p) {
+        String text = required(p, "enabled").trim().toLowerCase(Locale.ROOT);
+        if (!text.equals("true") && !text.equals("false")) {
+            throw new InvalidProbeException("enabled", "'" + p.get("enabled") + "' is not true or false");
+        }
+        return text.equals("true");
+    }
+
+    private static Map<String, String> labels(Map<String, String> p) {
         Map<String, String> labels = mapping(p, "labels");
         labels.keySet().forEach(name -> {
             if (!LABEL_NAME.matcher(name).matches()) {
@@ -139,6 +171,10 @@ public record ProbeSpec(
                 throw new InvalidProbeException("labels", "set '" + name + "' with the " + name + " parameter, not as a label");
             }
         });
+        return labels;
+    }
+
+    private static Map<String, AnnotationTemplate> annotations(Map<String, String> p) {
         Map<String, AnnotationTemplate> annotations = new LinkedHashMap<>();
         mapping(p, "annotations").forEach((name, text) -> {
             if (!LABEL_NAME.matcher(name).matches()) {
@@ -150,57 +186,38 @@ public record ProbeSpec(
                 throw new InvalidProbeException("annotations", name + ": " + e.getMessage());
             }
         });
-        String action = optional(p, "action");
-        if (action != null && !ACTIONS.contains(action)) {
-            throw new InvalidProbeException("action", "'" + action + "' is not rollback, restart or scale");
-        }
-        NoDataPolicy noData = parse("noData", p.get("noData"), NoDataPolicy::parse);
-        String enabledText = p.get("enabled").trim().toLowerCase(Locale.ROOT);
-        if (!enabledText.equals("true") && !enabledText.equals("false")) {
-            throw new InvalidProbeException("enabled", "'" + p.get("enabled") + "' is not true or false");
-        }
-        boolean enabled = enabledText.equals("true");
+        return annotations;
+    }
 
-        String query = null;
-        String sql = null;
-        String datasource = null;
-        String valueColumn = null;
+    private static Sql sql(Map<String, String> p) {
+        String sql = required(p, "sql").trim();
+        String datasource = required(p, "datasource").trim();
+        if (!DATASOURCE.matcher(datasource).matches()) {
+            throw new InvalidProbeException("datasource", "'" + datasource
+                    + "' must be letters, digits, '-' or '_' (it names alerthub.datasources.<name>.url)");
+        }
+        String valueColumn = required(p, "valueColumn").trim().toLowerCase(Locale.ROOT);
         List<String> labelColumns = null;
-        Duration window = null;
-        if (kind == ProbeKind.PROMQL) {
-            query = required(p, "query").trim();
-        } else {
-            sql = required(p, "sql").trim();
-            datasource = required(p, "datasource").trim();
-            if (!DATASOURCE.matcher(datasource).matches()) {
-                throw new InvalidProbeException("datasource", "'" + datasource
-                        + "' must be letters, digits, '-' or '_' (it names alerthub.datasources.<name>.url)");
-            }
-            valueColumn = required(p, "valueColumn").trim().toLowerCase(Locale.ROOT);
-            String cols = optional(p, "labelColumns");
-            if (cols != null) {
-                labelColumns = Arrays.stream(cols.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                        .map(s -> s.toLowerCase(Locale.ROOT)).toList();
-                for (String c : labelColumns) {
-                    if (!LABEL_NAME.matcher(c).matches()) {
-                        throw new InvalidProbeException("labelColumns", "'" + c + "' is not a valid label name");
-                    }
+        String cols = optional(p, "labelColumns");
+        if (cols != null) {
+            labelColumns = Arrays.stream(cols.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                    .map(s -> s.toLowerCase(Locale.ROOT)).toList();
+            for (String c : labelColumns) {
+                if (!LABEL_NAME.matcher(c).matches()) {
+                    throw new InvalidProbeException("labelColumns", "'" + c + "' is not a valid label name");
                 }
             }
-            String w = optional(p, "window");
-            if (w != null) {
-                window = parse("window", w, Durations::parse);
-            }
-            boolean usesSince = sql.contains(":?since");
-            if (usesSince && window == null) {
-                throw new InvalidProbeException("window", "the SQL uses :?since, so set window (like 15m)");
-            }
-            if (!usesSince && window != null) {
-                throw new InvalidProbeException("window", "is set but the SQL has no :?since to bind it to");
-            }
         }
-        return new ProbeSpec(id, kind, schedule, query, sql, datasource, op, threshold, forDuration, severity,
-                alertname, labels, annotations, action, noData, enabled, valueColumn, labelColumns, window);
+        String w = optional(p, "window");
+        Duration window = w == null ? null : parse("window", w, Durations::parse);
+        boolean usesSince = sql.contains(":?since");
+        if (usesSince && window == null) {
+            throw new InvalidProbeException("window", "the SQL uses :?since, so set window (like 15m)");
+        }
+        if (!usesSince && window != null) {
+            throw new InvalidProbeException("window", "is set but the SQL has no :?since to bind it to");
+        }
+        return new Sql(sql, datasource, valueColumn, labelColumns, window);
     }
 
     private static Schedule schedule(Map<String, String> p) {
@@ -289,8 +306,8 @@ public record ProbeSpec(
         return out;
     }
 
-
-    static String suggestion(String name, List<String> known) {
+    /** " (did you mean 'x'?)" for the closest known name, else the list of known names. */
+    public static String suggestion(String name, List<String> known) {
         return Suggestions.closest(name, known).map(best -> " (did you mean '" + best + "'?)")
                 .orElse(" (parameters: " + String.join(", ", known) + ")");
     }

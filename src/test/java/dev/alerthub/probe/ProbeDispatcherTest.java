@@ -30,7 +30,7 @@ class ProbeDispatcherTest {
         camel = new DefaultCamelContext();
         meters = new SimpleMeterRegistry();
         ProbeRegistry probes = new ProbeRegistry(camel, null);
-        spec = ProbeSpec.parse(ProbeKind.PROMQL, ProbeSpecTest.promql());
+        spec = ProbeSpecTest.parse(ProbeKind.PROMQL, ProbeSpecTest.promql());
         probes.register("probe-checkout-errors", spec);
         dispatcher = new ProbeDispatcher(probes, camel.getRegistry(), new HubMetrics(meters),
                 Clock.fixed(NOW, ZoneOffset.UTC));

@@ -1,9 +1,12 @@
 package dev.alerthub.probe;
 
 import dev.alerthub.alert.Severity;
+import dev.alerthub.ops.validate.RouteFile;
 import dev.alerthub.support.TestHub;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +31,7 @@ class ProbeSpecTest {
 
     @Test
     void readsAPromqlProbeWithTheTemplatesDefaults() {
-        ProbeSpec s = ProbeSpec.parse(ProbeKind.PROMQL, promql("for", "2m", "action", "rollback",
+        ProbeSpec s = parse(ProbeKind.PROMQL, promql("for", "2m", "action", "rollback",
                 "labels", "{team: payments}", "annotations", "summary: rate {{ $value }}"));
         assertThat(s.id()).isEqualTo("checkout-errors");
         assertThat(s.alertname()).isEqualTo("CheckoutErrors");
@@ -47,7 +50,7 @@ class ProbeSpecTest {
 
     @Test
     void readsASqlProbe() {
-        ProbeSpec s = ProbeSpec.parse(ProbeKind.SQL, Map.of("id", "orders-fresh", "cron", "0 * * * * ?",
+        ProbeSpec s = parse(ProbeKind.SQL, Map.of("id", "orders-fresh", "cron", "0 * * * * ?",
                 "datasource", "orders", "sql", "SELECT COUNT(*) AS value FROM orders WHERE created_at > :?since",
                 "window", "15m", "op", "==", "threshold", "0", "severity", "warning", "labelColumns", "Shard, region"));
         assertThat(s.schedule().cron()).isEqualTo("0 * * * * ?");
@@ -94,18 +97,35 @@ class ProbeSpecTest {
     }
 
     @Test
-    void theTemplatesDeclareExactlyTheParametersAndDefaultsTheCodeKnows() {
-        var templates = ProbeFileCheck.forRoutesDir(TestHub.PROJECT.resolve("routes"), null).templates();
-        for (ProbeKind kind : ProbeKind.values()) {
-            var declared = templates.get(kind.template());
-            assertThat(declared).as(kind.template()).isNotNull();
-            assertThat(declared.keySet()).containsExactlyInAnyOrderElementsOf(ProbeSpec.parameters(kind));
-            declared.values().stream().filter(d -> d.defaultValue() != null).forEach(d ->
-                    assertThat(ProbeSpec.DEFAULTS).as(d.name()).containsEntry(d.name(), d.defaultValue()));
-            List<String> required = declared.values().stream().filter(ProbeFileCheck.Declared::required)
-                    .map(ProbeFileCheck.Declared::name).toList();
-            assertThat(required).contains("id", "op", "threshold", "severity");
+    void defaultsAndKnownNamesComeFromTheDeclaredParameters() {
+        List<ProbeSpec.Declared> declared = List.of(new ProbeSpec.Declared("id", true, null),
+                new ProbeSpec.Declared("every", false, null), new ProbeSpec.Declared("query", true, null),
+                new ProbeSpec.Declared("op", true, null), new ProbeSpec.Declared("threshold", true, null),
+                new ProbeSpec.Declared("severity", true, null), new ProbeSpec.Declared("for", false, "3m"),
+                new ProbeSpec.Declared("noData", false, "alert"), new ProbeSpec.Declared("enabled", false, "false"));
+        ProbeSpec s = ProbeSpec.parse(ProbeKind.PROMQL, declared, promql());
+        assertThat(s.forDuration()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(s.noData()).isEqualTo(NoDataPolicy.ALERT);
+        assertThat(s.enabled()).isFalse();
+        assertThatThrownBy(() -> ProbeSpec.parse(ProbeKind.PROMQL, declared, promql("labels", "team: a")))
+                .isInstanceOfSatisfying(InvalidProbeException.class, e -> assertThat(e.parameter()).isEqualTo("labels"));
+    }
+
+    /** What the project's template for this kind declares (routes/probes/templates.camel.yaml). */
+    static List<ProbeSpec.Declared> declared(ProbeKind kind) {
+        try {
+            RouteFile templates = RouteFile.read(TestHub.PROJECT.resolve("routes/probes/templates.camel.yaml"));
+            return templates.routeTemplates().stream().filter(t -> t.id().equals(kind.template())).findFirst()
+                    .orElseThrow().parameters().stream()
+                    .map(d -> new ProbeSpec.Declared(d.name(), d.required(), d.defaultValue())).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    /** A probe of this kind parsed against the project's template. */
+    static ProbeSpec parse(ProbeKind kind, Map<String, String> params) {
+        return ProbeSpec.parse(kind, declared(kind), params);
     }
 
     private static void assertProblem(Map<String, String> params, String parameter, String message) {
@@ -113,7 +133,7 @@ class ProbeSpecTest {
     }
 
     private static void assertProblem(ProbeKind kind, Map<String, String> params, String parameter, String message) {
-        assertThatThrownBy(() -> ProbeSpec.parse(kind, params))
+        assertThatThrownBy(() -> parse(kind, params))
                 .isInstanceOfSatisfying(InvalidProbeException.class, e -> {
                     assertThat(e.parameter()).isEqualTo(parameter);
                     assertThat(e.getMessage()).startsWith(parameter + ": ").contains(message);

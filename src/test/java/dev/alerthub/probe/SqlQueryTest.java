@@ -22,7 +22,7 @@ class SqlQueryTest {
         for (int i = 0; i < extra.length; i += 2) {
             p.put(extra[i], extra[i + 1]);
         }
-        return ProbeSpec.parse(ProbeKind.SQL, p);
+        return ProbeSpecTest.parse(ProbeKind.SQL, p);
     }
 
     static Map<String, Object> row(Object... kv) {

@@ -23,7 +23,7 @@ class TransitionsTest {
         final Map<String, InstanceState> stored = new HashMap<>();
 
         Probe(String... params) {
-            spec = ProbeSpec.parse(ProbeKind.PROMQL, ProbeSpecTest.promql(params));
+            spec = ProbeSpecTest.parse(ProbeKind.PROMQL, ProbeSpecTest.promql(params));
         }
 
         Round eval(int second, ProbeResult result) {

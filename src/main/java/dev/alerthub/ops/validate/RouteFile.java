@@ -1,5 +1,6 @@
 package dev.alerthub.ops.validate;
 
+import org.apache.camel.util.StringHelper;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -31,7 +32,20 @@ public final class RouteFile {
     public record TemplatedRoute(String templateRef, String routeId, int line, List<Parameter> parameters) {
     }
 
-    public record Parameter(String name, String value, int line) {
+    /**
+     * A given parameter: {@code name} is "" when it has none, {@code line} is that of its name,
+     * {@code valueLine} that of its value; {@code text} is false when the value is a YAML list or
+     * mapping (Camel wants text).
+     */
+    public record Parameter(String name, String value, int line, int valueLine, boolean text) {
+    }
+
+    /** A {@code routeTemplate} entry with the parameters it declares. */
+    public record RouteTemplate(String id, int line, List<DeclaredParameter> parameters) {
+    }
+
+    /** A declared template parameter: required unless it has a default or says {@code required: false}. */
+    public record DeclaredParameter(String name, boolean required, String defaultValue) {
     }
 
     private final Path path;
@@ -101,30 +115,60 @@ public final class RouteFile {
     /** Every {@code templatedRoute} in the file. */
     public List<TemplatedRoute> templatedRoutes() {
         List<TemplatedRoute> found = new ArrayList<>();
-        for (Node doc : documents) {
-            if (!(doc instanceof SequenceNode seq)) {
+        for (Node item : entries()) {
+            Node tr = item instanceof MappingNode m ? value(m, "templatedRoute") : null;
+            if (!(tr instanceof MappingNode spec)) {
                 continue;
             }
-            for (Node item : seq.getValue()) {
-                Node tr = item instanceof MappingNode m ? value(m, "templatedRoute") : null;
-                if (!(tr instanceof MappingNode spec)) {
-                    continue;
-                }
-                List<Parameter> params = new ArrayList<>();
-                if (value(spec, "parameters") instanceof SequenceNode ps) {
-                    for (Node p : ps.getValue()) {
-                        if (p instanceof MappingNode pm) {
-                            Node name = value(pm, "name");
-                            params.add(new Parameter(scalar(name).orElse(""), scalar(value(pm, "value")).orElse(null),
-                                    line(name != null ? name : pm)));
-                        }
+            List<Parameter> params = new ArrayList<>();
+            if (value(spec, "parameters") instanceof SequenceNode ps) {
+                for (Node p : ps.getValue()) {
+                    if (p instanceof MappingNode pm) {
+                        Node name = value(pm, "name");
+                        Node value = value(pm, "value");
+                        int nameLine = line(name != null ? name : pm);
+                        params.add(new Parameter(scalar(name).orElse(""), scalar(value).orElse(null), nameLine,
+                                value == null ? nameLine : line(value), value == null || value instanceof ScalarNode));
                     }
                 }
-                found.add(new TemplatedRoute(scalar(value(spec, "routeTemplateRef")).orElse(null),
-                        scalar(value(spec, "routeId")).orElse(null), line(item), params));
             }
+            found.add(new TemplatedRoute(scalar(value(spec, "routeTemplateRef")).orElse(null),
+                    scalar(value(spec, "routeId")).orElse(null), line(item), params));
         }
         return found;
+    }
+
+    /** Every {@code routeTemplate} in the file, with its declared parameters. */
+    public List<RouteTemplate> routeTemplates() {
+        List<RouteTemplate> found = new ArrayList<>();
+        for (Node item : entries()) {
+            Node t = item instanceof MappingNode m ? value(m, "routeTemplate") : null;
+            if (!(t instanceof MappingNode template) || scalar(value(template, "id")).isEmpty()) {
+                continue;
+            }
+            List<DeclaredParameter> declared = new ArrayList<>();
+            if (value(template, "parameters") instanceof SequenceNode ps) {
+                for (Node p : ps.getValue()) {
+                    if (p instanceof MappingNode pm && scalar(value(pm, "name")).isPresent()) {
+                        String def = scalar(value(pm, "defaultValue")).orElse(null);
+                        boolean optional = scalar(value(pm, "required")).filter("false"::equals).isPresent();
+                        declared.add(new DeclaredParameter(scalar(value(pm, "name")).get(), def == null && !optional, def));
+                    }
+                }
+            }
+            found.add(new RouteTemplate(scalar(value(template, "id")).get(), line(item), declared));
+        }
+        return found;
+    }
+
+    private List<Node> entries() {
+        List<Node> entries = new ArrayList<>();
+        for (Node doc : documents) {
+            if (doc instanceof SequenceNode seq) {
+                entries.addAll(seq.getValue());
+            }
+        }
+        return entries;
     }
 
     /**
@@ -167,9 +211,11 @@ public final class RouteFile {
         return -1;
     }
 
+    /** The value of a key, written camelCase or dashed (the YAML DSL takes both). */
     private static Node value(MappingNode m, String key) {
+        String dashed = StringHelper.camelCaseToDash(key);
         for (NodeTuple t : m.getValue()) {
-            if (scalar(t.getKeyNode()).filter(key::equals).isPresent()) {
+            if (scalar(t.getKeyNode()).filter(k -> k.equals(key) || k.equals(dashed)).isPresent()) {
                 return t.getValueNode();
             }
         }

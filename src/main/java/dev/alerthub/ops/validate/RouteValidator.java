@@ -88,21 +88,7 @@ public final class RouteValidator {
      * define only such things are loaded first, and their own problems are not reported.
      */
     public List<Problem> validate(Collection<Path> paths, Collection<Path> context) {
-        List<RouteFile> definitions = new ArrayList<>();
-        for (Path c : context) {
-            if (paths.contains(c)) {
-                continue;
-            }
-            try {
-                RouteFile f = RouteFile.read(c);
-                if (f.syntaxProblem().isEmpty() && !f.topLevelKinds().isEmpty()
-                        && DEFINITIONS.containsAll(f.topLevelKinds())) {
-                    definitions.add(f);
-                }
-            } catch (IOException e) {
-                // context only
-            }
-        }
+        List<RouteFile> definitions = definitionsOnly(context, paths);
         Set<Problem> problems = new LinkedHashSet<>();
         List<RouteFile> files = new ArrayList<>();
         for (Path p : paths) {
@@ -121,40 +107,7 @@ public final class RouteValidator {
             }
         }
         if (!files.isEmpty()) {
-            DefaultCamelContext ctx = validationContext();
-            try {
-                ctx.start();
-                for (RouteFile f : definitions) {
-                    try {
-                        PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveResource(ctx, "file:" + f.path()));
-                    } catch (Exception e) {
-                        // reported when that file itself is validated
-                    }
-                }
-                List<RouteFile> ordered = new ArrayList<>(files);
-                ordered.sort(Comparator.comparing(f -> f.topLevelKinds().stream().anyMatch(DEFINITIONS::contains) ? 0 : 1));
-                for (RouteFile f : ordered) {
-                    try {
-                        Resource r = ResourceHelper.resolveResource(ctx, "file:" + f.path());
-                        PluginHelper.getRoutesLoader(ctx).loadRoutes(r);
-                    } catch (Exception e) {
-                        problems.addAll(explain(e, f));
-                    }
-                }
-                for (RouteFile f : files) {
-                    for (RouteFileCheck check : checks) {
-                        try {
-                            problems.addAll(check.check(f, ctx));
-                        } catch (RuntimeException e) {
-                            problems.add(new Problem(f.path(), 1, check.getClass().getSimpleName() + " failed: " + e));
-                        }
-                    }
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("validation context failed: " + e.getMessage(), e);
-            } finally {
-                ctx.stop();
-            }
+            problems.addAll(loadAndCheck(definitions, files));
         }
         // several checks may see the same mistake (a misspelt template parameter): one line each
         Map<String, Problem> first = new java.util.LinkedHashMap<>();
@@ -164,6 +117,66 @@ public final class RouteValidator {
         return first.values().stream()
                 .sorted(Comparator.comparing((Problem p) -> p.file().toString()).thenComparingInt(Problem::line))
                 .toList();
+    }
+
+    /** Of the context files not validated themselves, those that only define (configurations, templates, beans). */
+    private static List<RouteFile> definitionsOnly(Collection<Path> context, Collection<Path> paths) {
+        List<RouteFile> definitions = new ArrayList<>();
+        for (Path c : context) {
+            if (paths.contains(c)) {
+                continue;
+            }
+            try {
+                RouteFile f = RouteFile.read(c);
+                if (f.syntaxProblem().isEmpty() && !f.topLevelKinds().isEmpty()
+                        && DEFINITIONS.containsAll(f.topLevelKinds())) {
+                    definitions.add(f);
+                }
+            } catch (IOException e) {
+                // context only
+            }
+        }
+        return definitions;
+    }
+
+    /** Loads the definitions, then the files (definitions first), into a validation context, and runs the checks. */
+    private List<Problem> loadAndCheck(List<RouteFile> definitions, List<RouteFile> files) {
+        List<Problem> problems = new ArrayList<>();
+        DefaultCamelContext ctx = validationContext();
+        try {
+            ctx.start();
+            for (RouteFile f : definitions) {
+                try {
+                    PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveResource(ctx, "file:" + f.path()));
+                } catch (Exception e) {
+                    // reported when that file itself is validated
+                }
+            }
+            List<RouteFile> ordered = new ArrayList<>(files);
+            ordered.sort(Comparator.comparing(f -> f.topLevelKinds().stream().anyMatch(DEFINITIONS::contains) ? 0 : 1));
+            for (RouteFile f : ordered) {
+                try {
+                    Resource r = ResourceHelper.resolveResource(ctx, "file:" + f.path());
+                    PluginHelper.getRoutesLoader(ctx).loadRoutes(r);
+                } catch (Exception e) {
+                    problems.addAll(explain(e, f));
+                }
+            }
+            for (RouteFile f : files) {
+                for (RouteFileCheck check : checks) {
+                    try {
+                        problems.addAll(check.check(f, ctx));
+                    } catch (RuntimeException e) {
+                        problems.add(new Problem(f.path(), 1, check.getClass().getSimpleName() + " failed: " + e));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("validation context failed: " + e.getMessage(), e);
+        } finally {
+            ctx.stop();
+        }
+        return problems;
     }
 
     private DefaultCamelContext validationContext() {
@@ -211,34 +224,9 @@ public final class RouteValidator {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof NoSuchBeanException nb && nb.getName() != null) {
-                int line = f.lineOf("ref: " + nb.getName());
-                line = line > 0 ? line : f.lineOfWord(nb.getName());
-                return List.of(new Problem(p, line > 0 ? line : routeLine, "no bean named '" + nb.getName()
-                        + "'" + TemplateParameterCheck.suggestion(nb.getName(), beanNames()) + inRoute));
-            }
-            if (t instanceof NoSuchEndpointException ne) {
-                String scheme = ne.getUri().contains(":") ? ne.getUri().substring(0, ne.getUri().indexOf(':')) : ne.getUri();
-                int line = f.lineOf(scheme + ":");
-                return List.of(new Problem(p, line > 0 ? line : routeLine, "unknown endpoint '" + ne.getUri()
-                        + "': no component '" + scheme + "'" + inRoute));
-            }
-            Matcher mp = t.getMessage() == null ? null : MISSING_PROPERTY.matcher(t.getMessage());
-            if (mp != null && mp.find()) {
-                String key = mp.group(1);
-                int line = f.lineOf("{{" + key);
-                return List.of(new Problem(p, line > 0 ? line : routeLine, "unresolvable placeholder {{" + key
-                        + "}}: set it in application.properties, as -D" + key + "= or as environment variable "
-                        + key.toUpperCase().replaceAll("[^A-Z0-9]", "_") + inRoute));
-            }
-            if (t instanceof ResolveEndpointFailedException re) {
-                String uri = re.getUri() == null ? "" : re.getUri();
-                String base = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
-                int line = f.lineOf(base.replace("://", ":"));
-                line = line > 0 ? line : f.lineOf(base);
-                return List.of(new Problem(p, line > 0 ? line : routeLine, firstLine(re.getMessage()) + inRoute));
-            }
+        List<Problem> byCause = explainCause(e, f, routeLine, inRoute);
+        if (byCause != null) {
+            return byCause;
         }
         String message = firstLine(root.getMessage() == null ? root.toString() : root.getMessage());
         Matcher mt = MISSING_TEMPLATE_PARAMS.matcher(message);
@@ -271,6 +259,40 @@ public final class RouteValidator {
             }
         }
         return List.of(new Problem(p, routeLine, message + inRoute));
+    }
+
+    /** A missing bean, component or placeholder, or a bad endpoint, anywhere in the causes; else null. */
+    private List<Problem> explainCause(Exception e, RouteFile f, int routeLine, String inRoute) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NoSuchBeanException nb && nb.getName() != null) {
+                int line = f.lineOf("ref: " + nb.getName());
+                line = line > 0 ? line : f.lineOfWord(nb.getName());
+                return List.of(new Problem(f.path(), line > 0 ? line : routeLine, "no bean named '" + nb.getName()
+                        + "'" + TemplateParameterCheck.suggestion(nb.getName(), beanNames()) + inRoute));
+            }
+            if (t instanceof NoSuchEndpointException ne) {
+                String scheme = ne.getUri().contains(":") ? ne.getUri().substring(0, ne.getUri().indexOf(':')) : ne.getUri();
+                int line = f.lineOf(scheme + ":");
+                return List.of(new Problem(f.path(), line > 0 ? line : routeLine, "unknown endpoint '" + ne.getUri()
+                        + "': no component '" + scheme + "'" + inRoute));
+            }
+            Matcher mp = t.getMessage() == null ? null : MISSING_PROPERTY.matcher(t.getMessage());
+            if (mp != null && mp.find()) {
+                String key = mp.group(1);
+                int line = f.lineOf("{{" + key);
+                return List.of(new Problem(f.path(), line > 0 ? line : routeLine, "unresolvable placeholder {{" + key
+                        + "}}: set it in application.properties, as -D" + key + "= or as environment variable "
+                        + key.toUpperCase().replaceAll("[^A-Z0-9]", "_") + inRoute));
+            }
+            if (t instanceof ResolveEndpointFailedException re) {
+                String uri = re.getUri() == null ? "" : re.getUri();
+                String base = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
+                int line = f.lineOf(base.replace("://", ":"));
+                line = line > 0 ? line : f.lineOf(base);
+                return List.of(new Problem(f.path(), line > 0 ? line : routeLine, firstLine(re.getMessage()) + inRoute));
+            }
+        }
+        return null;
     }
 
     private Set<String> beanNames() {

@@ -47,23 +47,9 @@ public final class ValidateCommand {
     private static int validate(String[] args, Map<String, String> overrides,
                                 Function<Map<String, String>, Main> hubWithoutRoutes,
                                 PrintStream out, PrintStream err) {
-        Map<String, String> settings = new LinkedHashMap<>(overrides);
-        // the hub's configuration without its side effects: nothing listens, nothing is stored for
-        // real, nothing is elected, nothing is watched
-        settings.put("camel.server.enabled", "false");
-        settings.put("camel.management.enabled", "false");
-        settings.put("camel.main.jmx-enabled", "false");
-        settings.put("camel.main.name", "alerthub-validate-beans");
-        settings.put("alerthub.store.url", "jdbc:h2:mem:alerthub-validate-" + ProcessHandle.current().pid()
-                + "-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        settings.put("alerthub.store.username", "");
-        settings.put("alerthub.store.password", "");
-        settings.put("alerthub.routes-reload", "false");
-        settings.put("alerthub.cluster.enabled", "false");
-
         Main main;
         try {
-            main = hubWithoutRoutes.apply(settings);
+            main = hubWithoutRoutes.apply(inertSettings(overrides));
             main.start();
         } catch (Exception e) {
             err.println("alerthub validate: the hub's configuration does not load: " + rootMessage(e));
@@ -76,35 +62,7 @@ public final class ValidateCommand {
             Path configDir = Path.of(hub.getPropertiesComponent().resolveProperty("alerthub.config-dir").orElse("config"));
 
             List<Problem> problems = new ArrayList<>();
-            Set<Path> files = new LinkedHashSet<>();
-            if (args.length == 0) {
-                if (!Files.isDirectory(routesDir)) {
-                    problems.add(new Problem(routesDir, 0, "routes folder not found (set -Dalerthub.routes-dir=DIR)"));
-                } else {
-                    files.addAll(RouteValidator.routeFiles(routesDir));
-                    if (files.isEmpty()) {
-                        problems.add(new Problem(routesDir, 0, "no route files (*" + RouteValidator.ROUTE_FILE_SUFFIX + ")"));
-                    }
-                }
-                if (Files.isDirectory(configDir)) {
-                    files.addAll(RouteValidator.routeFiles(configDir));
-                }
-            } else {
-                for (String a : args) {
-                    Path p = Path.of(a).toAbsolutePath().normalize();
-                    if (Files.isDirectory(p)) {
-                        List<Path> found = RouteValidator.routeFiles(p);
-                        if (found.isEmpty()) {
-                            problems.add(new Problem(p, 0, "no route files (*" + RouteValidator.ROUTE_FILE_SUFFIX + ")"));
-                        }
-                        files.addAll(found);
-                    } else if (Files.isRegularFile(p)) {
-                        files.add(p);
-                    } else {
-                        problems.add(new Problem(p, 0, "no such file or folder"));
-                    }
-                }
-            }
+            Set<Path> files = args.length == 0 ? defaultFiles(routesDir, configDir, problems) : namedFiles(args, problems);
             // a file checked on its own may use the route configurations of the routes folder
             List<Path> context = Files.isDirectory(routesDir) ? RouteValidator.routeFiles(routesDir) : List.of();
             problems.addAll(new RouteValidator(hub.getRegistry(), hub.getPropertiesComponent()).validate(files, context));
@@ -121,6 +79,62 @@ public final class ValidateCommand {
         } finally {
             main.stop();
         }
+    }
+
+    /**
+     * The hub's configuration without its side effects: nothing listens, nothing is stored for real,
+     * nothing is elected, nothing is watched.
+     */
+    private static Map<String, String> inertSettings(Map<String, String> overrides) {
+        Map<String, String> settings = new LinkedHashMap<>(overrides);
+        settings.put("camel.server.enabled", "false");
+        settings.put("camel.management.enabled", "false");
+        settings.put("camel.main.jmx-enabled", "false");
+        settings.put("camel.main.name", "alerthub-validate-beans");
+        settings.put("alerthub.store.url", "jdbc:h2:mem:alerthub-validate-" + ProcessHandle.current().pid()
+                + "-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        settings.put("alerthub.store.username", "");
+        settings.put("alerthub.store.password", "");
+        settings.put("alerthub.routes-reload", "false");
+        settings.put("alerthub.cluster.enabled", "false");
+        return settings;
+    }
+
+    /** No arguments: the routes folder and the route files of the config folder. */
+    private static Set<Path> defaultFiles(Path routesDir, Path configDir, List<Problem> problems) {
+        Set<Path> files = new LinkedHashSet<>();
+        if (!Files.isDirectory(routesDir)) {
+            problems.add(new Problem(routesDir, 0, "routes folder not found (set -Dalerthub.routes-dir=DIR)"));
+        } else {
+            files.addAll(RouteValidator.routeFiles(routesDir));
+            if (files.isEmpty()) {
+                problems.add(new Problem(routesDir, 0, "no route files (*" + RouteValidator.ROUTE_FILE_SUFFIX + ")"));
+            }
+        }
+        if (Files.isDirectory(configDir)) {
+            files.addAll(RouteValidator.routeFiles(configDir));
+        }
+        return files;
+    }
+
+    /** The files and folders named on the command line. */
+    private static Set<Path> namedFiles(String[] args, List<Problem> problems) {
+        Set<Path> files = new LinkedHashSet<>();
+        for (String a : args) {
+            Path p = Path.of(a).toAbsolutePath().normalize();
+            if (Files.isDirectory(p)) {
+                List<Path> found = RouteValidator.routeFiles(p);
+                if (found.isEmpty()) {
+                    problems.add(new Problem(p, 0, "no route files (*" + RouteValidator.ROUTE_FILE_SUFFIX + ")"));
+                }
+                files.addAll(found);
+            } else if (Files.isRegularFile(p)) {
+                files.add(p);
+            } else {
+                problems.add(new Problem(p, 0, "no such file or folder"));
+            }
+        }
+        return files;
     }
 
     /** The command's output is the problem list; the hub's start-up chatter would bury it. */

@@ -1,51 +1,61 @@
-package dev.alerthub.probe;
+package dev.alerthub.ops.validate;
 
+import dev.alerthub.probe.ProbeSpec;
 import dev.alerthub.support.ProbeRoutes;
 import dev.alerthub.support.TestHub;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ProbeFileCheckTest {
+/** The probe rules of the route-file checker, on the project's templates and shipped probe files. */
+class ProbeRouteFileCheckTest {
     static final Path ROUTES = TestHub.PROJECT.resolve("routes");
+    private static final DefaultCamelContext CONTEXT = new DefaultCamelContext();
 
-    /** The built-in defaults, plus what a test adds. */
-    static ProbeFileCheck.Environment defaults(Map<String, String> extra) throws Exception {
-        Properties p = new Properties();
-        try (InputStream in = ProbeFileCheckTest.class.getResourceAsStream("/alerthub-defaults.properties")) {
-            p.load(in);
-        }
-        Map<String, String> all = new HashMap<>();
-        p.forEach((k, v) -> all.put(k.toString(), v.toString()));
-        all.putAll(extra);
-        return ProbeFileCheck.Environment.of(k -> Optional.ofNullable(all.get(k)));
+    @AfterAll
+    static void close() throws Exception {
+        CONTEXT.close();
     }
 
-    static List<ProbeFileCheck.Problem> check(String yaml, ProbeFileCheck.Environment env) throws Exception {
+    /** The built-in defaults, plus what a test adds, in Camel's properties component (as the hub has them). */
+    static PropertiesComponent defaults(Map<String, String> extra) throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = ProbeRouteFileCheckTest.class.getResourceAsStream("/alerthub-defaults.properties")) {
+            p.load(in);
+        }
+        p.putAll(extra);
+        org.apache.camel.component.properties.PropertiesComponent pc = new org.apache.camel.component.properties.PropertiesComponent();
+        pc.setCamelContext(CONTEXT);
+        pc.setInitialProperties(p);
+        org.apache.camel.support.service.ServiceHelper.startService(pc);
+        return pc;
+    }
+
+    static List<Problem> check(String yaml, PropertiesComponent properties) throws Exception {
         Path f = Files.createTempFile("probe", ".camel.yaml");
         Files.writeString(f, yaml);
-        return ProbeFileCheck.forRoutesDir(ROUTES, env).check(List.of(f));
+        return new ProbeRouteFileCheck(ROUTES, properties).check(RouteFile.read(f), null);
     }
 
     @Test
     void everyShippedProbeFileIsValid() throws Exception {
-        List<Path> files = ProbeFileCheck.routeFiles(ROUTES);
-        ProbeFileCheck check = ProbeFileCheck.forRoutesDir(ROUTES, defaults(Map.of()));
-        assertThat(check.check(files)).isEmpty();
-        assertThat(check.probes(files)).extracting(ProbeSpec::id).containsExactlyInAnyOrder("error-rate", "latency-p95",
+        ProbeRouteFileCheck.Result all = new ProbeRouteFileCheck(ROUTES, defaults(Map.of())).checkAll();
+        assertThat(all.problems()).isEmpty();
+        assertThat(all.probes()).extracting(ProbeSpec::id).containsExactlyInAnyOrder("error-rate", "latency-p95",
                 "crash-loop", "canary-error-rate", "no-available-replicas", "data-freshness", "stale-data",
                 "connections-postgresql", "connections-mariadb", "slow-queries");
-        assertThat(check.probes(files)).as("shipped disabled").noneMatch(ProbeSpec::enabled);
-        assertThat(ProbeFileCheck.forRoutesDir(ROUTES, null).check(files)).as("names alone, without configuration")
+        assertThat(all.probes()).as("shipped disabled").noneMatch(ProbeSpec::enabled);
+        assertThat(new ProbeRouteFileCheck(ROUTES, null).checkAll().problems()).as("names alone, without configuration")
                 .isEmpty();
     }
 
@@ -53,14 +63,14 @@ class ProbeFileCheckTest {
     void aMisspeltParameterIsNamedWithItsFileAndLine() throws Exception {
         String yaml = ProbeRoutes.templated("promql-probe", "id", "typo", "every", "15s", "query", "up == 0",
                 "op", ">", "treshold", "0", "severity", "warning");
-        List<ProbeFileCheck.Problem> problems = check(yaml, null);
-        assertThat(problems).extracting(ProbeFileCheck.Problem::message).containsExactlyInAnyOrder(
+        List<Problem> problems = check(yaml, null);
+        assertThat(problems).extracting(Problem::message).containsExactlyInAnyOrder(
                 "probe 'typo': unknown parameter 'treshold' (did you mean 'threshold'?)",
                 "probe 'typo': missing required parameter 'threshold'");
-        ProbeFileCheck.Problem unknown = problems.stream().filter(p -> p.message().contains("treshold")).findFirst().orElseThrow();
+        Problem unknown = problems.stream().filter(p -> p.message().contains("treshold")).findFirst().orElseThrow();
         assertThat(unknown.line()).isEqualTo(lineOf(yaml, "name: treshold"));
         assertThat(unknown.toString()).matches(".*probe.*\\.camel\\.yaml:" + unknown.line() + ": probe 'typo': unknown parameter 'treshold'.*");
-        ProbeFileCheck.Problem missing = problems.stream().filter(p -> p.message().contains("missing")).findFirst().orElseThrow();
+        Problem missing = problems.stream().filter(p -> p.message().contains("missing")).findFirst().orElseThrow();
         assertThat(missing.line()).as("the templatedRoute").isEqualTo(1);
     }
 
@@ -105,7 +115,11 @@ class ProbeFileCheckTest {
         assertThat(check(twice, null)).singleElement().satisfies(p -> assertThat(p.message())
                 .startsWith("probe 'a': the id is already used at ").contains(".camel.yaml:"));
 
-        assertThat(check(ProbeRoutes.templated("promq-probe", "id", "x"), null)).singleElement()
+        // in validate the generic template check names it; at start-up, the probe check over the folder
+        Path dir = Files.createTempDirectory("routes");
+        Files.copy(ROUTES.resolve("probes/templates.camel.yaml"), dir.resolve("templates.camel.yaml"));
+        Files.writeString(dir.resolve("p.camel.yaml"), ProbeRoutes.templated("promq-probe", "id", "x"));
+        assertThat(new ProbeRouteFileCheck(dir, null).checkAll().problems()).singleElement()
                 .satisfies(p -> assertThat(p.message()).isEqualTo(
                         "unknown route template 'promq-probe' (did you mean 'promql-probe'?)"));
 
@@ -124,8 +138,10 @@ class ProbeFileCheckTest {
                     assertThat(p.line()).isEqualTo(7);
                 });
 
-        assertThat(check("- templatedRoute:\n  routeTemplateRef: [oops\n", null)).singleElement()
-                .satisfies(p -> assertThat(p.message()).startsWith("not valid YAML"));
+        Path broken = Files.createTempDirectory("routes");
+        Files.writeString(broken.resolve("t.camel.yaml"), "- templatedRoute:\n  routeTemplateRef: [oops\n");
+        assertThat(new ProbeRouteFileCheck(broken, null).checkAll().problems()).singleElement()
+                .satisfies(p -> assertThat(p.message()).startsWith("YAML syntax error"));
     }
 
     @Test
@@ -144,7 +160,7 @@ class ProbeFileCheckTest {
                 """);
         Path f = dir.resolve("p.camel.yaml");
         Files.writeString(f, ProbeRoutes.templated("my-template", "whatever", "1"));
-        assertThat(ProbeFileCheck.forRoutesDir(dir, null).check(List.of(f))).isEmpty();
+        assertThat(new ProbeRouteFileCheck(dir, null).check(RouteFile.read(f), null)).isEmpty();
     }
 
     private static int lineOf(String text, String needle) {
