@@ -132,7 +132,8 @@ public class HubConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The store's work queues (alert events, deliveries) under this hub's lease owner; leases its
+     * The store's work queues (alert events, deliveries; remediation takes the bound {@code leaseOwner}) under
+     * this hub's lease owner; leases its
      * previous incarnation held are taken back at once (docs/architecture.md#restart-and-leases).
      */
     private static Deliveries delivery(CamelContext context, Props p, Database db, Clock clock, DeadLetters deadLetters,
@@ -142,6 +143,7 @@ public class HubConfiguration implements CamelConfiguration {
         Duration recoveryAge = p.getDuration("alerthub.outbox.recovery-age", Duration.ofSeconds(5));
         LeaseOwner owner = LeaseOwner.acquire(p.get("alerthub.instance-id"), lockDir(p.get("alerthub.store.url")));
         onStop(context, "instance lock", owner::release);
+        registry.bind("leaseOwner", owner);
         WorkQueue<Outbox.State> events = Outbox.queue(db, clock, owner.id(), lease, recoveryAge);
         WorkQueue<Deliveries.State> sends = Deliveries.queue(db, clock, owner.id(), lease, recoveryAge);
         if (owner.takesOverPrevious()) {

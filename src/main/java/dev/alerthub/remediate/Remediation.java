@@ -67,13 +67,13 @@ public class Remediation {
 
     /** Takes the request for this worker: the case to decide, or null when another worker has it. */
     public RemediationCase claim(@Header(ID) long id) {
-        Alert alert = queue.claim(id, settings.lease());
+        Alert alert = queue.claim(id);
         return alert == null ? null : RemediationCase.of(id, alert);
     }
 
     /** Requests the fast path lost, for the recovery route. */
     public List<Long> due() {
-        return queue.due(settings.recoveryAge());
+        return queue.due();
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.alerthub.metrics.Metrics;
 import dev.alerthub.diagnose.Diagnosis;
 import dev.alerthub.store.AlertStore;
 import dev.alerthub.store.Database;
+import dev.alerthub.store.LeaseOwner;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -50,7 +51,7 @@ public class RemediationConfiguration implements CamelConfiguration {
             registry.bind("kubernetesClient", kubernetes.client());
         }
 
-        RemediationQueue queue = new RemediationQueue(db, clock);
+        RemediationQueue queue = queue(registry, db, clock, settings);
         RemediationDecisions decisions = new RemediationDecisions(db, clock);
         RemediationHolds holds = new RemediationHolds(db, clock);
         RemediationAudit audit = new RemediationAudit(db, clock);
@@ -88,6 +89,22 @@ public class RemediationConfiguration implements CamelConfiguration {
             }
         }, true, true);
         logState(settings, control, kubernetes);
+    }
+
+    /**
+     * The requests' work queue under this hub's lease owner; what its previous incarnation held is
+     * taken back at once, as the outbox and deliveries do (docs/architecture.md, "One leased work queue").
+     */
+    private static RemediationQueue queue(Registry registry, Database db, Clock clock, RemediationSettings settings) {
+        LeaseOwner owner = registry.lookupByNameAndType("leaseOwner", LeaseOwner.class);
+        RemediationQueue queue = new RemediationQueue(db, clock, owner.id(), settings.lease(), settings.recoveryAge());
+        if (owner.takesOverPrevious()) {
+            int released = queue.releaseOwnLeases();
+            if (released > 0) {
+                LOG.info("Took back {} remediation request(s) this hub ({}) held before it stopped", released, owner.id());
+            }
+        }
+        return queue;
     }
 
     /** alerthub.diagnosis.namespaces: "*" = any namespace; empty = the remediation allowlist. */

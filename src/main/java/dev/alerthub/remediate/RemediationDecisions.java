@@ -31,7 +31,7 @@ public class RemediationDecisions {
     /**
      * Takes the remediation lock, checks the store's guards (when the case is still open) and writes
      * the decision, all in one transaction. Returns the case with its outcome: a refusal, dry-run, or
-     * {@link Outcome#RemediationSql.ACTING}.
+     * {@link Outcome#ACTING}.
      */
     public RemediationCase decide(RemediationCase rc, Guards guards, boolean configuredDryRun, Duration lease) {
         Instant now = clock.instant();
@@ -58,13 +58,13 @@ public class RemediationDecisions {
                       counted = ?, from_revision = ?, from_image = ?, to_revision = ?, to_image = ?, from_replicas = ?,
                       to_replicas = ?, from_template = ?, to_template = ?
                     WHERE id = ? AND state = ?""")) {
-                RemediationSql.bind(ps, decided.action() == null ? null : decided.action().wire(), acting ? RemediationSql.ACTING : RemediationSql.DECIDED,
+                RemediationSql.bind(ps, decided.action() == null ? null : decided.action().wire(), acting ? RemediationState.ACTING : RemediationState.DECIDED,
                         acting ? now.plus(lease) : null, now,
                         decided.outcome(), RemediationSql.cut(decided.detail(), 2000), counted,
                         ch == null ? null : RemediationSql.cut(ch.fromRevision(), 32), ch == null ? null : RemediationSql.cut(ch.fromImage(), 2000),
                         ch == null ? null : RemediationSql.cut(ch.toRevision(), 32), ch == null ? null : RemediationSql.cut(ch.toImage(), 2000),
                         ch == null ? null : ch.fromReplicas(), ch == null ? null : ch.toReplicas(),
-                        ch == null ? null : ch.fromTemplate(), ch == null ? null : ch.toTemplate(), rc.id(), RemediationSql.CLAIMED);
+                        ch == null ? null : ch.fromTemplate(), ch == null ? null : ch.toTemplate(), rc.id(), RemediationState.CLAIMED);
                 if (ps.executeUpdate() == 0) {
                     throw new IllegalStateException("remediation " + rc.id() + " was taken over by another worker");
                 }
@@ -83,12 +83,12 @@ public class RemediationDecisions {
         Change ch = rc.change();
         db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE remediation_actions SET state = ?, claimed_until = NULL, outcome = ?, detail = ?,
+                    UPDATE remediation_actions SET state = ?, claimed_until = NULL, lease_owner = NULL, outcome = ?, detail = ?,
                       from_replicas = ?, to_replicas = ?, verify_state = ?, rollout_deadline = ?, verify_deadline = ?
                     WHERE id = ? AND state = ?""")) {
-                RemediationSql.bind(ps, RemediationSql.DECIDED, rc.outcome(), RemediationSql.cut(rc.detail(), 2000), ch == null ? null : ch.fromReplicas(),
+                RemediationSql.bind(ps, RemediationState.DECIDED, rc.outcome(), RemediationSql.cut(rc.detail(), 2000), ch == null ? null : ch.fromReplicas(),
                         ch == null ? null : ch.toReplicas(), done ? RemediationSql.VERIFYING : null,
-                        done ? now.plus(rolloutTimeout) : null, done ? now.plus(verifyWindow) : null, rc.id(), RemediationSql.ACTING);
+                        done ? now.plus(rolloutTimeout) : null, done ? now.plus(verifyWindow) : null, rc.id(), RemediationState.ACTING);
                 return ps.executeUpdate();
             }
         });

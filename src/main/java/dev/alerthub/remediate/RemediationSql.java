@@ -9,12 +9,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** The remediation_actions states and the JDBC helpers the remediation store classes share. */
+/** The remediation_actions verification states and the JDBC helpers the remediation store classes share. */
 final class RemediationSql {
-    static final String QUEUED = "queued";
-    static final String CLAIMED = "claimed";
-    static final String ACTING = "acting";
-    static final String DECIDED = "decided";
     static final String VERIFYING = "verifying";
     static final String ESCALATING = "escalating";
     static final String PASSED = "passed";
@@ -40,6 +36,8 @@ final class RemediationSql {
             Object v = values[i];
             if (v instanceof Instant t) {
                 ps.setObject(i + 1, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+            } else if (v instanceof RemediationState state) {
+                ps.setString(i + 1, state.toString());
             } else if (v == null) {
                 ps.setNull(i + 1, Types.NULL);
             } else {

@@ -16,10 +16,10 @@ import java.util.stream.Stream;
 
 /**
  * The one "claim with a lease, renew, finish, re-queue what is due" over a store table, used by the
- * outbox (alert events) and deliveries. A row is {@code pending} (optionally not before its
+ * outbox (alert events), deliveries and remediation requests. A row is {@code pending} (optionally not before its
  * {@code due_at}: that is how a retry waits without a thread), {@code working} under a lease
  * ({@code claimed_until}, {@code lease_owner}), or in a final state. Rows of one order key (a
- * fingerprint; a fingerprint, sink and target) are worked in id order: a later one is not claimed
+ * fingerprint; a fingerprint, sink and target; none for remediation requests) are worked in id order: a later one is not claimed
  * while an earlier one is open, so a resolve never overtakes its trigger, even across retries.
  *
  * <p>The table needs: {@code id, state, attempts, claimed_until, lease_owner, due_at} and the
@@ -82,14 +82,14 @@ public final class WorkQueue<S extends Enum<S>> {
     public int claim(Connection c, long id) throws SQLException {
         Instant now = clock.instant();
         String t = shape.table();
-        String earlier = shape.orderKey().stream().map(k -> "p." + k + " = " + t + "." + k)
-                .collect(Collectors.joining(" AND "));
+        // no order key: rows are independent (remediation requests, ordered by their decision's lock)
+        String inOrder = shape.orderKey().isEmpty() ? "" : " AND NOT EXISTS (SELECT 1 FROM " + t + " p WHERE "
+                + shape.orderKey().stream().map(k -> "p." + k + " = " + t + "." + k).collect(Collectors.joining(" AND "))
+                + " AND p.id < " + t + ".id AND p.state IN " + open + ")";
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t
                 + " SET state = ?, claimed_until = ?, lease_owner = ?, attempts = attempts + 1"
                 + " WHERE id = ? AND ((state = ? AND (due_at IS NULL OR due_at <= ?))"
-                + " OR (state = ? AND claimed_until < ?))"
-                + " AND NOT EXISTS (SELECT 1 FROM " + t + " p WHERE " + earlier
-                + " AND p.id < " + t + ".id AND p.state IN " + open + ")")) {
+                + " OR (state = ? AND claimed_until < ?))" + inOrder)) {
             Database.bind(ps, shape.working().toString(), now.plus(lease), owner, id, shape.pending().toString(), now,
                     shape.working().toString(), now);
             if (ps.executeUpdate() == 0) {
@@ -201,7 +201,7 @@ public final class WorkQueue<S extends Enum<S>> {
         }
     }
 
-    static List<String> key(String... columns) {
+    public static List<String> key(String... columns) {
         return Stream.of(columns).toList();
     }
 }

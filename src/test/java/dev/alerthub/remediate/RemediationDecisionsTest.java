@@ -63,14 +63,15 @@ class RemediationDecisionsTest {
     /** One replica's view of the remediation tables. */
     record Replica(RemediationQueue queue, RemediationDecisions decisions, RemediationAudit audit) {
         Replica(Database db) {
-            this(new RemediationQueue(db, Clock.systemUTC()), new RemediationDecisions(db, Clock.systemUTC()),
+            this(new RemediationQueue(db, Clock.systemUTC(), "replica-" + UUID.randomUUID(), LEASE, Duration.ZERO),
+                    new RemediationDecisions(db, Clock.systemUTC()),
                     new RemediationAudit(db, Clock.systemUTC()));
         }
     }
 
     static RemediationCase claimed(Replica store, Alert alert, Change change) {
         Long id = store.queue().request(alert, "rollback", "shop", "checkout");
-        assertThat(store.queue().claim(id, LEASE)).isNotNull();
+        assertThat(store.queue().claim(id)).isNotNull();
         return RemediationCase.of(id, alert).checked(Action.ROLLBACK, "shop", "checkout", null, null).withChange(change);
     }
 
@@ -153,11 +154,11 @@ class RemediationDecisionsTest {
                     Duration.ofMillis(1));
             Long queued = store.queue().request(alert("Queued", Instant.now()), "rollback", "shop", "checkout");
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2))
-                    .until(() -> store.queue().due(Duration.ZERO).contains(queued));
+                    .until(() -> store.queue().due().contains(queued));
 
             RemediationAudit.Row row = store.audit().row(acting.id());
             assertThat(row.outcome()).isEqualTo("failed:interrupted");
-            assertThat(store.queue().due(Duration.ZERO)).doesNotContain(acting.id());
+            assertThat(store.queue().due()).doesNotContain(acting.id());
             assertThat(store.audit().countedLastHour()).as("still counts against the budget").isEqualTo(1);
         }
     }
