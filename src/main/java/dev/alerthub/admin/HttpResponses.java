@@ -67,6 +67,13 @@ public class HttpResponses {
             LOG.warn("Answering 400: {}", t.getMessage());
             json(exchange, 400, Map.of("status", 400, "error", reason(400),
                     "message", "the state store cannot keep this request's alerts; nothing was stored"));
+        } else if (t instanceof org.apache.camel.component.direct.DirectConsumerNotAvailableException
+                || t instanceof java.util.concurrent.RejectedExecutionException) {
+            // a route this request needs is being replaced by a reload, or the hub is stopping: transient
+            LOG.warn("Answering 503: {}", t.getMessage());
+            json(exchange, 503, Map.of("status", 503, "error", reason(503),
+                    "message", "alerthub is reloading or stopping; retry later (safe: an alert is never stored twice)"));
+            exchange.getMessage().setHeader("Retry-After", "5");
         } else if (t instanceof StoreUnavailableException) {
             LOG.warn("Answering 503: {}", t.getMessage());
             json(exchange, 503, Map.of("status", 503, "error", reason(503),

@@ -83,8 +83,11 @@ public final class GatedHttpServerFactory implements MainHttpServerFactory {
 
         @Override
         protected void startServer() throws Exception {
-            VertxPlatformHttpRouter.lookup(getCamelContext(), VertxPlatformHttpRouter.getRouterNameFromPort(getConfigurationPort()))
-                    .route().order(Integer.MIN_VALUE).handler(gate);
+            VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getCamelContext(),
+                    VertxPlatformHttpRouter.getRouterNameFromPort(getConfigurationPort()));
+            router.route().order(Integer.MIN_VALUE).handler(gate);
+            router.route().order(Integer.MAX_VALUE).handler(gate::lastResort);
+            router.errorHandler(500, gate::failed);
             super.startServer();
         }
     }

@@ -158,8 +158,20 @@ public final class SafeRouteReload extends ServiceSupport implements CamelContex
                 everything |= loadedShared.getOrDefault(f, false) || shared(f);
             }
             long replacing = System.nanoTime();
-            // (a replaced HTTP route keeps answering: SafeRouteReloadTest posts throughout and gets no 404)
-            Set<String> ids = everything ? replaceAll(context, files) : replace(context, changed, deleted, loadedText);
+            // while routes are replaced, a request that finds its HTTP route missing for a moment gets 503
+            // (Alertmanager retries it), not Vert.x's 404 (it would not): SafeRouteReloadTest posts throughout
+            ServingGate gate = context.getRegistry().lookupByNameAndType(ServingGate.BEAN, ServingGate.class);
+            Set<String> ids;
+            if (gate != null) {
+                gate.reloading(true);
+            }
+            try {
+                ids = everything ? replaceAll(context, files) : replace(context, changed, deleted, loadedText);
+            } finally {
+                if (gate != null) {
+                    gate.reloading(false);
+                }
+            }
             int index = 1;
             for (String id : ids) {
                 Route route = context.getRoute(id);

@@ -14,7 +14,11 @@ public final class ServingGate implements Handler<RoutingContext> {
     private static final String STARTING = "{\"status\":503,\"error\":\"Service Unavailable\","
             + "\"message\":\"alerthub is starting; nothing was stored, retry later\"}";
 
+    private static final String RELOADING = "{\"status\":503,\"error\":\"Service Unavailable\","
+            + "\"message\":\"alerthub is reloading its routes; nothing was stored, retry later\"}";
+
     private volatile boolean started;
+    private final java.util.concurrent.atomic.AtomicInteger reloads = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Binds a gate and the HTTP server factory that installs it into camel-main, which looks the
@@ -36,15 +40,55 @@ public final class ServingGate implements Handler<RoutingContext> {
         return started;
     }
 
+    /**
+     * A reload replaces routes one by one, and for a moment a replaced HTTP route is not on the router:
+     * a request then would get Vert.x's 404. While a reload runs, {@link #lastResort} answers 503 instead.
+     */
+    public void reloading(boolean running) {
+        if (running) {
+            reloads.incrementAndGet();
+        } else {
+            reloads.decrementAndGet();
+        }
+    }
+
+    /** The router's last handler (no route matched): 503 while starting or reloading, else on to Vert.x's 404. */
+    public void lastResort(RoutingContext ctx) {
+        if (started && reloads.get() == 0) {
+            ctx.next();
+            return;
+        }
+        answer503(ctx, started ? RELOADING : STARTING);
+    }
+
+    /**
+     * A request whose HTTP route failed inside Vert.x (its consumer stopping while a reload replaces it):
+     * 503 while starting or reloading, since a 5xx other than 503 looks final to a reader; else a plain 500.
+     */
+    public void failed(RoutingContext ctx) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        if (!started || reloads.get() > 0) {
+            answer503(ctx, started ? RELOADING : STARTING);
+        } else {
+            ctx.response().setStatusCode(500).end();
+        }
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         if (isOpen()) {
             ctx.next();
             return;
         }
+        answer503(ctx, STARTING);
+    }
+
+    private static void answer503(RoutingContext ctx, String body) {
         ctx.response().setStatusCode(503)
                 .putHeader("Retry-After", RETRY_AFTER_SECONDS)
                 .putHeader("Content-Type", "application/json")
-                .end(STARTING);
+                .end(body);
     }
 }

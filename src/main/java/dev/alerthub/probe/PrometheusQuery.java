@@ -4,9 +4,11 @@ import org.apache.camel.util.URISupport;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 /**
  * The bean around the PromQL probe's HTTP call (routes/probes/evaluation.camel.yaml, route
@@ -17,10 +19,21 @@ import java.time.Duration;
 public class PrometheusQuery {
     private final Duration timeout;
     private final String prometheusUrl;
+    private final String queryUrl;
+    private final String authorization;
 
+    /**
+     * Credentials in {@code alerthub.prometheus.url} ({@code https://user:pass@host}) are sent as a Basic
+     * Authorization header and kept out of the URL: the route's endpoint is fixed and the real URL travels
+     * in the CamelHttpUri header, so it never becomes an endpoint URI (JMX, Jolokia, the endpoint registry).
+     */
     public PrometheusQuery(Duration timeout, String prometheusUrl) {
         this.timeout = timeout;
         this.prometheusUrl = prometheusUrl;
+        URI uri = URI.create(prometheusUrl.replaceAll("/+$", "") + "/api/v1/query");
+        String userInfo = uri.getRawUserInfo();
+        this.authorization = userInfo == null ? null : basic(java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8));
+        this.queryUrl = userInfo == null ? uri.toString() : uri.toString().replace(userInfo + "@", "");
     }
 
     /** Leaves a bodiless GET with {@code query}, {@code time} and {@code timeout} URL-encoded. */
@@ -28,8 +41,17 @@ public class PrometheusQuery {
         ProbeRun run = exchange.getProperty(ProbeRun.PROPERTY, ProbeRun.class);
         Message m = exchange.getMessage();
         m.setHeader(Exchange.HTTP_METHOD, "GET");
+        m.setHeader(Exchange.HTTP_URI, queryUrl);
+        if (authorization != null) {
+            m.setHeader("Authorization", authorization);
+        }
         m.setHeader(Exchange.HTTP_QUERY, queryString(run.spec().query(), run.at().toEpochMilli(), timeout));
         m.setBody(null);
+    }
+
+    private static String basic(String userColonPassword) {
+        String pair = userColonPassword.contains(":") ? userColonPassword : userColonPassword + ":";
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     static String queryString(String query, long atMillis, Duration timeout) {

@@ -165,7 +165,9 @@ class SafeOutputTest {
             }
         }
         assertThat(uris).as("the Slack and SMTP endpoints were used").anyMatch(u -> u.startsWith("smtp"));
-        assertThat(uris).noneMatch(u -> u.contains(WEBHOOK_SECRET)).noneMatch(u -> u.contains(SMTP_PASSWORD));
+        assertThat(uris).as("the PromQL probe's endpoint exists").anyMatch(u -> u.contains("api/v1/query"));
+        assertThat(uris).noneMatch(u -> u.contains(WEBHOOK_SECRET)).noneMatch(u -> u.contains(SMTP_PASSWORD))
+                .noneMatch(u -> u.contains(PROMETHEUS_PASSWORD));
     }
 
     @Test

@@ -121,8 +121,23 @@ class StoreOutageTest {
             assertThat(db.queryLong("SELECT COUNT(*) FROM alerts WHERE alertname = ?", name)).as(name).isEqualTo(1);
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> pagesPerAlert().keySet().containsAll(acknowledged));
+        // a page PagerDuty accepted while the store refused to record it is sent again once the store is
+        // back: one incident all the same (one dedup_key per alert), never a second one
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> pagesPerAlert().values().stream().allMatch(n -> n == 1));
+                .until(() -> dedupKeysPerAlert().values().stream().allMatch(keys -> keys.size() == 1));
+    }
+
+    /** The dedup_keys PagerDuty was sent triggers with, per alert name. */
+    private Map<String, Set<String>> dedupKeysPerAlert() {
+        Map<String, Set<String>> out = new ConcurrentHashMap<>();
+        for (HttpStub.Request r : pagerDuty.accepted()) {
+            JsonNode e = json(r.body());
+            if (e.path("event_action").asText().equals("trigger")) {
+                out.computeIfAbsent(e.path("payload").path("class").asText(), k -> ConcurrentHashMap.newKeySet())
+                        .add(e.path("dedup_key").asText());
+            }
+        }
+        return out;
     }
 
     /** PagerDuty triggers per alert name. */
