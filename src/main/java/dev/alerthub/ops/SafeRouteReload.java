@@ -158,20 +158,9 @@ public final class SafeRouteReload extends ServiceSupport implements CamelContex
                 everything |= loadedShared.getOrDefault(f, false) || shared(f);
             }
             long replacing = System.nanoTime();
-            // while routes are replaced, a request that finds its HTTP route missing for a moment gets 503
-            // (Alertmanager retries it), not Vert.x's 404 (it would not): SafeRouteReloadTest posts throughout
-            ServingGate gate = context.getRegistry().lookupByNameAndType(ServingGate.BEAN, ServingGate.class);
-            Set<String> ids;
-            if (gate != null) {
-                gate.reloading(true);
-            }
-            try {
-                ids = everything ? replaceAll(context, files) : replace(context, changed, deleted, loadedText);
-            } finally {
-                if (gate != null) {
-                    gate.reloading(false);
-                }
-            }
+            boolean all = everything;
+            Set<String> ids = whileGated(() -> all ? replaceAll(context, files)
+                    : replace(context, changed, deleted, loadedText));
             int index = 1;
             for (String id : ids) {
                 Route route = context.getRoute(id);
@@ -191,6 +180,28 @@ public final class SafeRouteReload extends ServiceSupport implements CamelContex
         } catch (Exception e) {
             LOG.error("Route reload failed after validation: {}", e.getMessage(), e);
             metrics.count("alerthub.routes.reloads", "outcome", "failed");
+        }
+    }
+
+    private interface Replacement {
+        Set<String> run() throws Exception;
+    }
+
+    /**
+     * While routes are replaced, a request that finds its HTTP route missing for a moment gets 503
+     * (Alertmanager retries it), not Vert.x's 404 (it would not): SafeRouteReloadTest posts throughout.
+     */
+    private Set<String> whileGated(Replacement replacement) throws Exception {
+        ServingGate gate = context.getRegistry().lookupByNameAndType(ServingGate.BEAN, ServingGate.class);
+        if (gate != null) {
+            gate.reloading(true);
+        }
+        try {
+            return replacement.run();
+        } finally {
+            if (gate != null) {
+                gate.reloading(false);
+            }
         }
     }
 
