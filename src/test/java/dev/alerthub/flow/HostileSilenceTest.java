@@ -59,8 +59,15 @@ class HostileSilenceTest {
         Map<String, String> real = Map.of("alertname", "HighErrorRate", "severity", "critical", "namespace", "shop");
         assertThat(hub.postWebhook(AlertmanagerWebhook.create().firing(real, Map.of("summary", "5xx"),
                 Instant.now().minusSeconds(30)).bytes()).statusCode()).isEqualTo(200);
-        // pinned threads would not come back for hours; the bound is the suite's usual one, not a latency figure
+        Instant acknowledged = Instant.now();
+        // pinned threads would not come back for hours: wait long enough to tell "slow" from "never"...
         await().atMost(Duration.ofSeconds(10)).until(() -> pagerDuty.accepted().stream()
                 .anyMatch(r -> json(r.body()).path("dedup_key").asText().equals(Fingerprints.of(real))));
+        // ...then hold the page to the bound: within a second of the webhook's 200
+        Instant paged = pagerDuty.accepted().stream()
+                .filter(r -> json(r.body()).path("dedup_key").asText().equals(Fingerprints.of(real)))
+                .findFirst().orElseThrow().at();
+        System.out.println("real page " + Duration.between(acknowledged, paged).toMillis() + " ms after the webhook's 200");
+        assertThat(Duration.between(acknowledged, paged)).isLessThan(Duration.ofSeconds(1));
     }
 }
