@@ -63,5 +63,19 @@ each other, so that fails the render. */}}
 {{- $props = printf "%s%s=%v\n" $props $k $v -}}
 {{- end -}}
 {{- end -}}
-{{- toYaml (dict "application.properties" $props) -}}
+{{- $data := dict "application.properties" $props -}}
+{{- /* the YAML files beside it: time-intervals.yaml, inhibit-rules.yaml */ -}}
+{{- range $path, $_ := .Files.Glob "files/config/*.yaml" -}}
+{{- $_ := set $data (base $path) ($.Files.Get $path) -}}
+{{- end -}}
+{{- toYaml $data -}}
+{{- end -}}
+
+{{- /* config/templates/*.mustache: the message templates (docs/lifecycle.md#templates) */ -}}
+{{- define "alerthub.templates" -}}
+{{- $data := dict -}}
+{{- range $path, $_ := .Files.Glob "files/config/templates/*.mustache" -}}
+{{- $_ := set $data (base $path) ($.Files.Get $path) -}}
+{{- end -}}
+{{- toYaml $data -}}
 {{- end -}}

@@ -9,6 +9,7 @@ import dev.alerthub.intake.AlertmanagerIntake;
 import dev.alerthub.intake.IntakeLimits;
 import dev.alerthub.intake.WebhookGuard;
 import dev.alerthub.notify.DeliveryGate;
+import dev.alerthub.lifecycle.Templates;
 import dev.alerthub.notify.Email;
 import dev.alerthub.notify.PagerDuty;
 import dev.alerthub.notify.SendFailures;
@@ -106,11 +107,15 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("apiGuard", new ApiGuard(p.get("alerthub.api.token")));
         registry.bind("alertsApi", new AlertsApi(store));
 
-        PagerDuty pagerDuty = new PagerDuty(new SinkSettings("pagerduty", p::find), clientUrl(p));
-        Slack slack = new Slack(new SinkSettings("slack", p::find));
+        // the sinks' texts (config/templates); a broken template is logged here, once, and falls back to the built-in text
+        Templates templates = Templates.load(LifecycleConfiguration.templatesDir(p));
+        registry.bind("templates", templates);
+        String alertsUrl = clientUrl(p);
+        PagerDuty pagerDuty = new PagerDuty(new SinkSettings("pagerduty", p::find), alertsUrl, templates);
+        Slack slack = new Slack(new SinkSettings("slack", p::find), templates, alertsUrl);
         Email email = new Email(new SinkSettings("email", p::find), p.get("alerthub.email.smtp-host"),
                 p.getInt("alerthub.email.smtp-port", 25), p.get("alerthub.email.from"),
-                p.get("alerthub.email.username"), p.get("alerthub.email.password"));
+                p.get("alerthub.email.username"), p.get("alerthub.email.password")).texts(templates, alertsUrl);
         registry.bind("pagerDuty", pagerDuty);
         registry.bind("slack", slack);
         registry.bind("email", email);

@@ -5,7 +5,6 @@ import dev.alerthub.config.Props;
 import dev.alerthub.lifecycle.DigestMessages;
 import dev.alerthub.lifecycle.DigestSender;
 import dev.alerthub.lifecycle.Digests;
-import dev.alerthub.lifecycle.Templates;
 import dev.alerthub.lifecycle.TimeIntervals;
 import dev.alerthub.lifecycle.TimeIntervalsFile;
 import dev.alerthub.store.Database;
@@ -24,7 +23,7 @@ import java.util.List;
 
 /**
  * The alert lifecycle's beans (docs/lifecycle.md): {@code timeIntervals} for routes and recurring
- * silences; {@code templates} (config/templates/*.mustache); the digest ({@code digests}, {@code digestSender}, {@code digestApi}). Needs the
+ * silences; the digest ({@code digests}, {@code digestSender}, {@code digestApi}). Needs the
  * {@code database} HubConfiguration binds. The clock is the bean bound as {@code clock} when there
  * is one (tests), else UTC system time.
  */
@@ -43,10 +42,6 @@ public class LifecycleConfiguration implements CamelConfiguration {
         registry.bind("timeIntervals", intervals);
         LOG.info("Time intervals: {} from {}", intervals.names().isEmpty() ? "none" : String.join(", ",
                 intervals.names().stream().sorted().toList()), file);
-
-        // broken templates are logged here, once, and fall back to the built-in texts
-        Path templates = templatesDir(p);
-        registry.bind("templates", Templates.load(templates));
 
         Digests digests = new Digests(new DigestReads(registry.lookupByNameAndType("database", Database.class)), clock);
         int hours = p.getInt("alerthub.digest.hours", 24);

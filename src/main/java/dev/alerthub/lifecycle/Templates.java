@@ -3,6 +3,7 @@ package dev.alerthub.lifecycle;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheException;
+import dev.alerthub.notify.MessageTexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ import java.util.stream.Stream;
  * String text = templates.render("slack-text.slack", TemplateScope.alert(alert), () -> builtInText(alert));
  * }</pre>
  */
-public final class Templates {
+public final class Templates implements MessageTexts {
     public static final String SUFFIX = ".mustache";
     private static final Logger LOG = LoggerFactory.getLogger(Templates.class);
 
@@ -74,7 +75,8 @@ public final class Templates {
     }
 
     /** The rendered template, or {@code builtIn}'s text when there is none or it fails. */
-    public String render(String name, Object scope, Supplier<String> builtIn) {
+    @Override
+    public String render(String name, Map<String, Object> scope, Supplier<String> builtIn) {
         Mustache m = compiled.get(name);
         if (m == null) {
             return builtIn.get();

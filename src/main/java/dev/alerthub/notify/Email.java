@@ -20,7 +20,16 @@ public class Email {
     public record Message(String subject, String text, String html) {
     }
 
+    /** The subject: config/templates/email-subject.mustache. */
+    static final String SUBJECT_TEMPLATE = "email-subject";
+    /** The whole plain-text part, when the operator writes one: config/templates/email-text.mustache. */
+    static final String TEXT_TEMPLATE = "email-text";
+    /** The whole HTML part, when the operator writes one: config/templates/email-body.html.mustache. */
+    static final String HTML_TEMPLATE = "email-body.html";
+
     private final SinkSettings settings;
+    private MessageTexts texts = MessageTexts.BUILT_IN;
+    private String alertsUrl;
     private final String host;
     private final int port;
     private final String from;
@@ -36,10 +45,20 @@ public class Email {
         this.password = password == null ? "" : password;
     }
 
+    /** Texts from the operator's templates (docs/lifecycle.md#templates); {@code alertsUrl} for their links.alert. */
+    public Email texts(MessageTexts texts, String alertsUrl) {
+        this.texts = texts;
+        this.alertsUrl = alertsUrl;
+        return this;
+    }
+
     public String render(Alert alert) {
-        String state = alert.isFiring() ? "FIRING" : "RESOLVED";
-        String subject = "[" + state + "] " + alert.alertname()
-                + (alert.target().isEmpty() ? "" : " " + alert.target()) + " (" + alert.severity().wire() + ")";
+        Map<String, Object> scope = TemplateScope.delivery(alert, null, alertsUrl);
+        String subject = texts.render(SUBJECT_TEMPLATE, scope, () -> "[" + (alert.isFiring() ? "FIRING" : "RESOLVED")
+                + "] " + alert.alertname() + (alert.target().isEmpty() ? "" : " " + alert.target())
+                + " (" + alert.severity().wire() + ")")
+                // a line break in a subject would start a new mail header
+                .replaceAll("[\\r\\n]+", " ");
         StringBuilder text = new StringBuilder();
         StringBuilder html = new StringBuilder("<html><body style=\"font-family:sans-serif\">");
         text.append(subject).append("\n\n").append(alert.summary()).append('\n');
@@ -77,7 +96,9 @@ public class Email {
         link(text, html, "Runbook", alert.annotation("runbook_url"));
         link(text, html, "Source expression", alert.generatorURL());
         html.append("</body></html>");
-        return Json.write(new Message(subject, text.toString(), html.toString()));
+        scope.put("subject", subject);
+        return Json.write(new Message(subject, texts.render(TEXT_TEMPLATE, scope, text::toString),
+                texts.render(HTML_TEMPLATE, scope, html::toString)));
     }
 
     /** Property alerthub.request: a rendered {@link Message} as JSON. Sets what camel-mail needs, or marks log-only. */

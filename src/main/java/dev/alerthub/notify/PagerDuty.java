@@ -18,12 +18,22 @@ import java.util.Optional;
 public class PagerDuty {
     static final int MAX_SUMMARY = 1024;
 
+    /** payload.summary: config/templates/pagerduty-summary.mustache. */
+    static final String SUMMARY_TEMPLATE = "pagerduty-summary";
+
     private final SinkSettings settings;
     private final String clientUrl;
+    private final MessageTexts texts;
 
     public PagerDuty(SinkSettings settings, String clientUrl) {
+        this(settings, clientUrl, MessageTexts.BUILT_IN);
+    }
+
+    /** @param clientUrl the hub's {@code /api/alerts} as its users reach it, may be null */
+    public PagerDuty(SinkSettings settings, String clientUrl, MessageTexts texts) {
         this.settings = settings;
         this.clientUrl = clientUrl;
+        this.texts = texts;
     }
 
     public String render(Alert alert) {
@@ -42,7 +52,8 @@ public class PagerDuty {
             return event.toString();
         }
         ObjectNode payload = event.putObject("payload");
-        payload.put("summary", summary(alert));
+        payload.put("summary", cut(texts.render(SUMMARY_TEMPLATE, TemplateScope.delivery(alert, diagnosis, clientUrl),
+                () -> summary(alert))));
         payload.put("source", source(alert));
         payload.put("severity", alert.severity().wire());
         payload.put("timestamp", alert.startsAt().toString());
@@ -95,8 +106,12 @@ public class PagerDuty {
     }
 
     static String summary(Alert alert) {
-        String text = "[" + alert.status().wire().toUpperCase() + "] " + alert.alertname()
+        return "[" + alert.status().wire().toUpperCase() + "] " + alert.alertname()
                 + (alert.target().isEmpty() ? "" : " " + alert.target()) + ": " + alert.summary();
+    }
+
+    /** PagerDuty refuses a summary over 1024 characters. */
+    private static String cut(String text) {
         return text.length() <= MAX_SUMMARY ? text : text.substring(0, MAX_SUMMARY - 1) + "…";
     }
 

@@ -14,10 +14,24 @@ import java.util.Optional;
  * The webhook URL is the secret; it is looked up per target at send time and never stored or logged.
  */
 public class Slack {
+    /** The {@code text} (notification and fallback): config/templates/slack-text.slack.mustache. */
+    static final String TEXT_TEMPLATE = "slack-text.slack";
+    /** The message's first section, when the operator writes one: config/templates/slack-body.slack.mustache. */
+    static final String BODY_TEMPLATE = "slack-body.slack";
+
     private final SinkSettings settings;
+    private final MessageTexts texts;
+    private final String alertsUrl;
 
     public Slack(SinkSettings settings) {
+        this(settings, MessageTexts.BUILT_IN, null);
+    }
+
+    /** @param alertsUrl the hub's {@code /api/alerts} as its users reach it (templates' {@code links.alert}), may be null */
+    public Slack(SinkSettings settings, MessageTexts texts, String alertsUrl) {
         this.settings = settings;
+        this.texts = texts;
+        this.alertsUrl = alertsUrl;
     }
 
     public String render(Alert alert) {
@@ -30,19 +44,14 @@ public class Slack {
      */
     public String render(Alert alert, Map<String, Object> diagnosis) {
         String state = alert.isFiring() ? "FIRING" : "RESOLVED";
-        SlackMessage msg = SlackMessage.withText("[" + state + "] " + alert.alertname()
-                + (alert.target().isEmpty() ? "" : " " + alert.target())
-                + " (" + alert.severity().wire() + "): " + alert.summary());
+        Map<String, Object> scope = TemplateScope.delivery(alert, diagnosis, alertsUrl);
+        // the templates escape the values they insert (a .slack template), so their text is mrkdwn already
+        SlackMessage msg = SlackMessage.withMrkdwnText(texts.render(TEXT_TEMPLATE, scope, () -> SlackMessage.escape(
+                "[" + state + "] " + alert.alertname() + (alert.target().isEmpty() ? "" : " " + alert.target())
+                        + " (" + alert.severity().wire() + "): " + alert.summary())));
         msg.header((alert.isFiring() ? ":rotating_light: " : ":white_check_mark: ") + state + ": " + alert.alertname());
 
-        Mrkdwn body = Mrkdwn.of().bold(alert.summary());
-        String description = alert.annotation("description");
-        if (description != null && !description.isBlank() && !description.equals(alert.summary())) {
-            body.newline().text(description);
-        }
-        if (alert.severityNote() != null) {
-            body.newline().italic(alert.severityNote());
-        }
+        Mrkdwn body = Mrkdwn.raw(texts.render(BODY_TEMPLATE, scope, () -> builtInBody(alert).toString()));
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("Severity", alert.severity().wire());
         if (!alert.target().isEmpty()) {
@@ -66,6 +75,18 @@ public class Slack {
         links.put("Runbook", alert.annotation("runbook_url"));
         links.put("Source expression", alert.generatorURL());
         return msg.buttons(links).json();
+    }
+
+    private static Mrkdwn builtInBody(Alert alert) {
+        Mrkdwn body = Mrkdwn.of().bold(alert.summary());
+        String description = alert.annotation("description");
+        if (description != null && !description.isBlank() && !description.equals(alert.summary())) {
+            body.newline().text(description);
+        }
+        if (alert.severityNote() != null) {
+            body.newline().italic(alert.severityNote());
+        }
+        return body;
     }
 
     /**

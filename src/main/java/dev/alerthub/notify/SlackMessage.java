@@ -21,14 +21,19 @@ public final class SlackMessage {
     private final ObjectNode message = Json.MAPPER.createObjectNode();
     private final ArrayNode blocks;
 
-    private SlackMessage(String fallback) {
-        message.put("text", escape(fallback));
+    private SlackMessage(String mrkdwn) {
+        message.put("text", mrkdwn);
         blocks = message.putArray("blocks");
     }
 
     /** A message whose notification and plain fallback is this text. */
     public static SlackMessage withText(String fallback) {
-        return new SlackMessage(fallback);
+        return new SlackMessage(escape(fallback));
+    }
+
+    /** As {@link #withText}, from text escaped already (a template's, whose values were escaped as it inserted them). */
+    public static SlackMessage withMrkdwnText(String mrkdwn) {
+        return new SlackMessage(mrkdwn);
     }
 
     public SlackMessage header(String text) {
@@ -96,6 +101,13 @@ public final class SlackMessage {
 
         public static Mrkdwn of() {
             return new Mrkdwn();
+        }
+
+        /** mrkdwn whose values were escaped already (a template's text). */
+        public static Mrkdwn raw(String mrkdwn) {
+            Mrkdwn m = new Mrkdwn();
+            m.text.append(mrkdwn);
+            return m;
         }
 
         public Mrkdwn text(String value) {

@@ -2,6 +2,7 @@ package dev.alerthub.lifecycle;
 
 import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.AlertStatus;
+import dev.alerthub.notify.TemplateScope;
 import dev.alerthub.support.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
 package dev.alerthub.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.alerthub.alert.Json;
 import dev.alerthub.support.ConfigMapVolume;
 import dev.alerthub.support.Fixtures;
 import dev.alerthub.support.HttpStub;
@@ -18,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged jar on config/ and routes/ mounted as deploy/ ships them: two ConfigMap volumes
- * (kustomization.yaml's alerthub-config and alerthub-routes), laid out as the kubelet does, with
+ * The packaged jar on config/, routes/ and the message templates mounted as deploy/ ships them: three
+ * ConfigMap volumes (kustomization.yaml's alerthub-config, alerthub-routes and alerthub-templates), laid out as the kubelet does, with
  * hidden timestamped folders, {@code ..data} and one link per key.
  */
 class ConfigMapMountIT {
@@ -30,6 +32,9 @@ class ConfigMapMountIT {
     void theHubStartsValidatesAndReloadsFromConfigMapVolumes() throws Exception {
         ConfigMapVolume routes = ConfigMapVolume.fromKustomization(TestHub.PROJECT, "alerthub-routes", work.resolve("routes"));
         ConfigMapVolume config = ConfigMapVolume.fromKustomization(TestHub.PROJECT, "alerthub-config", work.resolve("config"));
+        ConfigMapVolume templates = ConfigMapVolume.fromKustomization(TestHub.PROJECT, "alerthub-templates", work.resolve("templates"));
+        // the operator's own Slack text, shipped in the templates ConfigMap
+        templates.update("slack-text.slack.mustache", text -> "From the mounted template: {{STATUS}} {{alertname}}\n");
 
         // validate: every file once
         Process validate = new ProcessBuilder(java(), "-Dalerthub.routes-dir=" + routes.dir(),
@@ -44,6 +49,7 @@ class ConfigMapMountIT {
              HubProcess hub = HubProcess.builder().workDir(work)
                      .property("alerthub.routes-dir", routes.dir().toString())
                      .property("alerthub.config-dir", config.dir().toString())
+                     .env("ALERTHUB_TEMPLATES_DIR", templates.dir().toString())
                      .env("ALERTHUB_SLACK_WEBHOOK_URL", slack.url("/services/T1/B1/SECRET"))
                      .start()) {
             hub.awaitReady(Duration.ofSeconds(180));
@@ -51,6 +57,8 @@ class ConfigMapMountIT {
             // warning -> Slack, as the shipped router says
             assertThat(hub.postWebhook(Fixtures.webhook("webhook-firing-warning")).statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(30)).until(() -> slack.accepted().size() == 1);
+            assertThat(Json.read(slack.accepted().get(0).body(), JsonNode.class).path("text").asText())
+                    .isEqualTo("From the mounted template: FIRING HighLatencyP95");
 
             // the ConfigMap changes: critical now goes to Slack too; the kubelet swaps ..data
             Path before = routes.dataFolder();

@@ -178,6 +178,16 @@ class DeployManifestsTest {
                     .isEqualTo(Files.readString(f));
         }
         assertThat(routes.path("data").size()).isEqualTo(files.size());
+        JsonNode templates = named("ConfigMap", "alerthub-templates-");
+        try (var shipped = Files.list(PROJECT.resolve("config/templates"))) {
+            List<Path> mustache = shipped.filter(f -> f.toString().endsWith(".mustache")).toList();
+            assertThat(mustache).isNotEmpty();
+            for (Path f : mustache) {
+                assertThat(templates.at("/data/" + f.getFileName()).asText())
+                        .as("%s is in kustomization.yaml's alerthub-templates", PROJECT.relativize(f))
+                        .isEqualTo(Files.readString(f));
+            }
+        }
 
         Map<String, String> volumes = new TreeMap<>();
         one("Deployment").at("/spec/template/spec/volumes").forEach(v -> {
@@ -186,10 +196,12 @@ class DeployManifestsTest {
             }
         });
         assertThat(volumes).containsEntry("config", config.at("/metadata/name").asText())
-                .containsEntry("routes", routes.at("/metadata/name").asText());
+                .containsEntry("routes", routes.at("/metadata/name").asText())
+                .containsEntry("templates", templates.at("/metadata/name").asText());
         Map<String, String> env = env();
         assertThat(env).containsEntry("ALERTHUB_CONFIG_DIR", "/app/config").containsEntry("ALERTHUB_ROUTES_DIR", "/app/routes")
-                .containsEntry("ALERTHUB_ROUTES_RELOAD", "false").containsEntry("ALERTHUB_CLUSTER_SERVICE", "kubernetes");
+                .containsEntry("ALERTHUB_ROUTES_RELOAD", "false").containsEntry("ALERTHUB_CLUSTER_SERVICE", "kubernetes")
+                .containsEntry("ALERTHUB_TEMPLATES_DIR", "/app/templates");
         assertThat(env.get("ALERTHUB_STORE_URL")).startsWith("jdbc:postgresql:");
         assertThat(container().at("/env").findValuesAsText("fieldPath")).contains("metadata.name", "metadata.namespace");
     }

@@ -199,10 +199,18 @@ class HelmChartTest {
     }
 
     @Test
-    void theConfigMapsShipTheProjectsConfigAndEveryRouteFile() throws Exception {
+    void theConfigMapsShipTheProjectsConfigEveryRouteFileAndTheTemplates() throws Exception {
         JsonNode config = named(helm, "ConfigMap", "alerthub-config");
         assertThat(config.at("/data/application.properties").asText())
                 .isEqualTo(Files.readString(PROJECT.resolve("config/application.properties")));
+        // the lifecycle files beside it (time intervals, inhibition rules)
+        assertThat(config.at("/data/time-intervals.yaml").asText())
+                .isEqualTo(Files.readString(PROJECT.resolve("config/time-intervals.yaml")));
+        JsonNode templates = named(helm, "ConfigMap", "alerthub-templates");
+        assertThat(templates.path("data")).isEqualTo(kustomize.stream().filter(d -> d.at("/metadata/name").asText()
+                .startsWith("alerthub-templates-")).findFirst().orElseThrow().path("data"));
+        assertThat(templates.at("/data/slack-text.slack.mustache").asText())
+                .isEqualTo(Files.readString(PROJECT.resolve("config/templates/slack-text.slack.mustache")));
         JsonNode routes = named(helm, "ConfigMap", "alerthub-routes");
         List<Path> files = RouteValidator.routeFiles(PROJECT.resolve("routes"));
         assertThat(files).hasSizeGreaterThan(20);
