@@ -7,6 +7,7 @@ import dev.alerthub.admin.HttpResponses;
 import dev.alerthub.admin.HubMetrics;
 import dev.alerthub.intake.AlertmanagerIntake;
 import dev.alerthub.intake.IntakeLimits;
+import dev.alerthub.intake.ResentBodies;
 import dev.alerthub.intake.WebhookGuard;
 import dev.alerthub.notify.DeliveryGate;
 import dev.alerthub.lifecycle.Templates;
@@ -102,6 +103,8 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("webhookGuard", new WebhookGuard(p.get("alerthub.webhook.token"),
                 p.getInt("alerthub.webhook.max-bytes", 1_048_576)));
         registry.bind("alertmanagerIntake", new AlertmanagerIntake(IntakeLimits.from(p::getInt)));
+        registry.bind("resentBodies", new ResentBodies(store, p.getInt("alerthub.webhook.resent-bodies", 10_000),
+                metrics));
         registry.bind("routingFacts", new RoutingFacts());
         registry.bind("responses", new HttpResponses());
         registry.bind("apiGuard", new ApiGuard(p.get("alerthub.api.token")));

@@ -53,6 +53,61 @@ public class AlertStore implements AutoCloseable {
                 Duration.ofHours(6));
     }
 
+    /**
+     * What a request's alerts looked like when they were stored: enough to tell, without parsing the
+     * request again, that a byte-identical re-send still matches the store (see {@link #resentUnchanged}).
+     */
+    public static final class Snapshot {
+        private final String[] fingerprints;
+        private final long[] states;
+        private final String[][] receivedTags;
+
+        private Snapshot(List<Alert> alerts) {
+            int n = alerts.size();
+            fingerprints = new String[n];
+            states = new long[n];
+            receivedTags = new String[n][];
+            for (int i = 0; i < n; i++) {
+                Alert a = alerts.get(i);
+                fingerprints[i] = a.fingerprint();
+                states[i] = AlertView.state(a);
+                receivedTags[i] = receivedTags(a);
+            }
+        }
+
+        public int alerts() {
+            return fingerprints.length;
+        }
+    }
+
+    /** The snapshot of alerts just accepted, for a cache of re-sent requests. */
+    public Snapshot snapshot(List<Alert> alerts) {
+        return new Snapshot(alerts);
+    }
+
+    /**
+     * True when every alert of the snapshot is still stored exactly so (the intake's view says so): a
+     * re-send of the same request then needs no write, and is counted as received as {@link #accept} would.
+     * False when any of them changed or was forgotten since: the caller takes the full path.
+     */
+    public boolean resentUnchanged(Snapshot s) {
+        long now = clock.millis();
+        for (int i = 0; i < s.fingerprints.length; i++) {
+            if (!view.unchanged(s.fingerprints[i], s.states[i], now)) {
+                return false;
+            }
+        }
+        for (String[] tags : s.receivedTags) {
+            metrics.count("alerthub.alerts.received", tags);
+        }
+        return true;
+    }
+
+    private static String[] receivedTags(Alert a) {
+        return new String[] {"source", sourceKind(a.source()), "severity", a.severity().wire(), "status",
+                a.status().wire()};
+    }
+
     private record Write(List<Alert> alerts, CompletableFuture<List<Long>> done) {
     }
 
@@ -96,8 +151,7 @@ public class AlertStore implements AutoCloseable {
         List<Alert> changed = new ArrayList<>();
         long now = clock.millis();
         for (Alert a : alerts) {
-            metrics.count("alerthub.alerts.received", "source", sourceKind(a.source()), "severity", a.severity().wire(),
-                    "status", a.status().wire());
+            metrics.count("alerthub.alerts.received", receivedTags(a));
             if (!view.unchanged(a, now)) {
                 changed.add(a);
             }

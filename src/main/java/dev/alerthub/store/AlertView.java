@@ -43,6 +43,19 @@ final class AlertView {
         return true;
     }
 
+    /** As {@link #unchanged(Alert, long)}, for a state computed earlier ({@link #state(Alert)}). */
+    boolean unchanged(String fingerprint, long state, long nowMillis) {
+        Seen s = seen.get(fingerprint);
+        if (s == null || s.state() != state) {
+            return false;
+        }
+        if (nowMillis - s.seenAtMillis() >= 1000) {
+            // keep the entry fresh for the idle bound; a second's precision is plenty for hours
+            seen.put(fingerprint, new Seen(s.state(), s.firing(), nowMillis));
+        }
+        return true;
+    }
+
     void stored(Alert a, long nowMillis) {
         seen.put(a.fingerprint(), new Seen(state(a), a.isFiring(), nowMillis));
     }
@@ -77,7 +90,7 @@ final class AlertView {
     }
 
     /** What makes a re-send "unchanged": same status, same occurrence, same text. */
-    private static long state(Alert a) {
+    static long state(Alert a) {
         long h = a.status().ordinal();
         h = 31 * h + a.startsAt().hashCode();
         h = 31 * h + Objects.hashCode(a.endsAt());
