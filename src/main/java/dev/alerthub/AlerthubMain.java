@@ -104,6 +104,7 @@ public final class AlerthubMain {
         main.configure().addConfiguration(new OperationsConfiguration());
         main.configure().addConfiguration(new dev.alerthub.probe.ProbeConfiguration());
         main.configure().addConfiguration(new LifecycleConfiguration());
+        main.configure().addConfiguration(new AlertLifecycleConfiguration());
         all.put("alerthub.config-dir", configDir.toString());
         all.put("alerthub.routes-dir", routesDir.toString());
         // beans that check route files at start-up leave that to validate when no routes are loaded

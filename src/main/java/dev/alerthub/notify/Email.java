@@ -101,6 +101,20 @@ public class Email {
                 texts.render(HTML_TEMPLATE, scope, html::toString)));
     }
 
+    /**
+     * A reminder of a still-firing, unacknowledged alert: its mail, with a subject starting
+     * {@code [REMINDER]} and a first line saying since when it fires.
+     */
+    public String reminder(Alert alert, java.time.Instant now) {
+        Message m = Json.read(render(alert), Message.class);
+        String since = "Still firing since " + alert.startsAt() + " (" + dev.alerthub.config.Durations.format(
+                java.time.Duration.between(alert.startsAt(), now).truncatedTo(java.time.temporal.ChronoUnit.MINUTES))
+                + "), not acknowledged.";
+        String subject = "[REMINDER] " + m.subject().replaceFirst("^\\[FIRING\\] ", "");
+        return Json.write(new Message(subject, "Reminder: " + since + "\n\n" + m.text(),
+                m.html().replaceFirst("<body([^>]*)>", "<body$1><p><b>Reminder:</b> " + h(since) + "</p>")));
+    }
+
     /** Property alerthub.request: a rendered {@link Message} as JSON. Sets what camel-mail needs, or marks log-only. */
     public void prepareSend(Exchange exchange) {
         Optional<String> to = settings.get(Outbound.target(exchange), "to");

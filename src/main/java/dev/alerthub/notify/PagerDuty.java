@@ -80,6 +80,36 @@ public class PagerDuty {
         return event.toString();
     }
 
+    /** An {@code acknowledge} (or {@code resolve}) event for the incident with this dedup_key. */
+    public static String event(String action, String dedupKey) {
+        ObjectNode event = Json.MAPPER.createObjectNode();
+        event.put("event_action", action);
+        event.put("dedup_key", dedupKey);
+        return event.toString();
+    }
+
+    /** The dedup_key of an alert's escalation page: its own incident, apart from any per-alert one. */
+    public static String escalationKey(String fingerprint) {
+        return "escalation:" + fingerprint;
+    }
+
+    /**
+     * The escalation page of a warning nobody acknowledged: the alert's event, as its own incident
+     * (dedup_key {@link #escalationKey}), at severity error, saying it was escalated and why.
+     */
+    public String escalation(Alert alert, String why) {
+        ObjectNode event = (ObjectNode) Json.read(render(alert), com.fasterxml.jackson.databind.JsonNode.class);
+        event.put("dedup_key", escalationKey(alert.fingerprint()));
+        ObjectNode payload = (ObjectNode) event.get("payload");
+        payload.put("summary", cut("[ESCALATED] " + alert.alertname() + (alert.target().isEmpty() ? "" : " "
+                + alert.target()) + ": " + alert.summary() + " (" + why + ")"));
+        payload.put("severity", "error");
+        ObjectNode details = (ObjectNode) payload.get("custom_details");
+        details.put("escalated", why);
+        details.put("escalated_from_severity", alert.severity().wire());
+        return event.toString();
+    }
+
     /** Property alerthub.request: a rendered event. Sets the body to it plus the routing key for the header target, or marks the send log-only. */
     public void prepareSend(Exchange exchange) {
         Optional<String> key = settings.get(Outbound.target(exchange), "routing-key");

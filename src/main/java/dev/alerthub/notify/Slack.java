@@ -43,13 +43,42 @@ public class Slack {
      * pods not ready, the expression's value) after the alert's own text when there is one.
      */
     public String render(Alert alert, Map<String, Object> diagnosis) {
+        return render(alert, diagnosis, null);
+    }
+
+    /**
+     * As {@link #render(Alert, Map)}; when {@code acknowledgedBy} is set the message says
+     * "Acknowledged by X" in a context line (and offers no acknowledge button).
+     */
+    public String render(Alert alert, Map<String, Object> diagnosis, String acknowledgedBy) {
+        return message(alert, diagnosis, acknowledgedBy, null);
+    }
+
+    /**
+     * A reminder of a still-firing, unacknowledged alert: the alert's message, headed as a reminder
+     * and saying since when it fires.
+     */
+    public String reminder(Alert alert, java.time.Instant now) {
+        return message(alert, null, null, now);
+    }
+
+    private String message(Alert alert, Map<String, Object> diagnosis, String acknowledgedBy, java.time.Instant remindAt) {
         String state = alert.isFiring() ? "FIRING" : "RESOLVED";
         Map<String, Object> scope = TemplateScope.delivery(alert, diagnosis, alertsUrl);
         // the templates escape the values they insert (a .slack template), so their text is mrkdwn already
-        SlackMessage msg = SlackMessage.withMrkdwnText(texts.render(TEXT_TEMPLATE, scope, () -> SlackMessage.escape(
+        String fallback = texts.render(TEXT_TEMPLATE, scope, () -> SlackMessage.escape(
                 "[" + state + "] " + alert.alertname() + (alert.target().isEmpty() ? "" : " " + alert.target())
-                        + " (" + alert.severity().wire() + "): " + alert.summary())));
-        msg.header((alert.isFiring() ? ":rotating_light: " : ":white_check_mark: ") + state + ": " + alert.alertname());
+                        + " (" + alert.severity().wire() + "): " + alert.summary()));
+        String since = remindAt == null ? null : "still firing since " + alert.startsAt() + " ("
+                + dev.alerthub.config.Durations.format(java.time.Duration.between(alert.startsAt(), remindAt)
+                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)) + "), not acknowledged";
+        SlackMessage msg = SlackMessage.withMrkdwnText(since == null ? fallback
+                : SlackMessage.escape("[REMINDER] " + since + ": ") + fallback);
+        msg.header(since != null ? ":repeat: REMINDER: " + alert.alertname()
+                : (alert.isFiring() ? ":rotating_light: " : ":white_check_mark: ") + state + ": " + alert.alertname());
+        if (since != null) {
+            msg.section(Mrkdwn.of().bold("Reminder").text(": " + since));
+        }
 
         Mrkdwn body = Mrkdwn.raw(texts.render(BODY_TEMPLATE, scope, () -> builtInBody(alert).toString()));
         Map<String, String> fields = new LinkedHashMap<>();
@@ -71,6 +100,9 @@ public class Slack {
         alert.labels().entrySet().stream().filter(e -> !e.getKey().equals("alertname"))
                 .forEach(e -> (labels.isEmpty() ? labels : labels.text(" ")).code(e.getKey() + "=" + e.getValue()));
         msg.context(labels);
+        if (acknowledgedBy != null) {
+            msg.context(Mrkdwn.of().text(":white_check_mark: ").bold("Acknowledged by " + acknowledgedBy));
+        }
         Map<String, String> links = new LinkedHashMap<>();
         links.put("Runbook", alert.annotation("runbook_url"));
         links.put("Source expression", alert.generatorURL());

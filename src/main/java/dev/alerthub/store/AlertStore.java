@@ -211,8 +211,8 @@ public class AlertStore implements AutoCloseable {
 
     /** Rows for the read API, newest first, one page: the alert plus when it was last notified. */
     public List<Map<String, Object>> listForApi(AlertStatus status, int limit, long offset) {
-        String sql = "SELECT body, last_notified_at FROM alerts" + (status == null ? "" : " WHERE status = ?")
-                + " ORDER BY starts_at DESC, fingerprint LIMIT ? OFFSET ?";
+        String sql = API_SELECT + (status == null ? "" : " WHERE a.status = ?")
+                + " ORDER BY a.starts_at DESC, a.fingerprint LIMIT ? OFFSET ?";
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Database.bind(ps, status == null ? new Object[] {limit, offset}
@@ -220,25 +220,52 @@ public class AlertStore implements AutoCloseable {
                 List<Map<String, Object>> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Alert a = Json.read(rs.getString(1), Alert.class);
-                        Map<String, Object> row = new LinkedHashMap<>();
-                        row.put("fingerprint", a.fingerprint());
-                        row.put("status", a.status().wire());
-                        row.put("severity", a.severity().wire());
-                        row.put("alertname", a.alertname());
-                        row.put("labels", a.labels());
-                        row.put("annotations", a.annotations());
-                        row.put("startsAt", a.startsAt());
-                        row.put("endsAt", a.endsAt());
-                        row.put("generatorURL", a.generatorURL());
-                        row.put("source", a.source());
-                        row.put("lastNotifiedAt", Database.instant(rs, "last_notified_at"));
-                        out.add(row);
+                        out.add(apiRow(rs));
                     }
                 }
                 return out;
             }
         });
+    }
+
+    /** One alert as the read API shows it; NotFoundException when the hub has none with this fingerprint. */
+    public Map<String, Object> findForApi(String fingerprint) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(API_SELECT + " WHERE a.fingerprint = ?")) {
+                ps.setString(1, fingerprint);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new NotFoundException("alert " + fingerprint + " does not exist");
+                    }
+                    return apiRow(rs);
+                }
+            }
+        });
+    }
+
+    /** The alert, when it was last notified, and who acknowledged this occurrence (docs/lifecycle.md). */
+    private static final String API_SELECT = "SELECT a.body, a.last_notified_at, l.acknowledged_by, l.acknowledged_at"
+            + " FROM alerts a LEFT JOIN alert_lifecycle l ON l.fingerprint = a.fingerprint AND l.starts_at = a.starts_at";
+
+    private static Map<String, Object> apiRow(ResultSet rs) throws SQLException {
+        Alert a = Json.read(rs.getString(1), Alert.class);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("fingerprint", a.fingerprint());
+        row.put("status", a.status().wire());
+        row.put("severity", a.severity().wire());
+        row.put("alertname", a.alertname());
+        row.put("labels", a.labels());
+        row.put("annotations", a.annotations());
+        row.put("startsAt", a.startsAt());
+        row.put("endsAt", a.endsAt());
+        row.put("generatorURL", a.generatorURL());
+        row.put("source", a.source());
+        row.put("lastNotifiedAt", Database.instant(rs, "last_notified_at"));
+        if (rs.getString("acknowledged_by") != null) {
+            row.put("acknowledgedBy", rs.getString("acknowledged_by"));
+            row.put("acknowledgedAt", Database.instant(rs, "acknowledged_at"));
+        }
+        return row;
     }
 
     /** The stored alert with this fingerprint, or null. */

@@ -32,6 +32,18 @@ public class Deliveries {
     /** Exchange property: how many times this delivery has been tried, this one included. */
     public static final String ATTEMPTS = "alerthub.attempts";
 
+    /**
+     * Exchange property: what this delivery is beyond the alert's own notification ({@code ack},
+     * {@code reminder}, {@code escalation}); absent for the notification itself.
+     */
+    public static final String KIND = "alerthub.kind";
+    /** Exchange property: true for a reminder (Slack Web API mode posts it as a thread reply). */
+    public static final String REMINDER = "alerthub.reminder";
+    /** Exchange property: the message thread a delivery belongs to (the alert's fingerprint). */
+    public static final String THREAD_KEY = "alerthub.threadKey";
+    /** Exchange property: the fingerprint of the alert a delivery is about ("" for none). */
+    public static final String FINGERPRINT = "alerthub.fingerprint";
+
     /** A delivery's states, as stored. */
     public enum State { PENDING, SENDING, SENT, DEAD }
 
@@ -78,8 +90,9 @@ public class Deliveries {
     }
 
     /**
-     * Records a message rendered before it is queued (a remediation's audit post): properties sink,
-     * target, alerthub.alert and alerthub.request. Sets the deliveryId header. From here it is
+     * Records a message rendered before it is queued (a remediation's audit post, an acknowledgement,
+     * a reminder, an escalation): properties sink, target, alerthub.alert and alerthub.request, and
+     * optionally alerthub.kind and alerthub.threadKey. Sets the deliveryId header. From here it is
      * delivered, retried and dead-lettered like any alert's delivery.
      */
     public void enqueueRendered(Exchange exchange) {
@@ -87,11 +100,14 @@ public class Deliveries {
         String sink = exchange.getProperty(SINK, String.class);
         String target = exchange.getProperty(TARGET, "", String.class);
         String request = exchange.getProperty(DeadLetters.REQUEST, String.class);
+        String kind = exchange.getProperty(KIND, String.class);
+        String threadKey = exchange.getProperty(THREAD_KEY, String.class);
         long id = db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO deliveries (fingerprint, sink, target, state, created_at, request)
-                    VALUES (?, ?, ?, 'PENDING', ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-                Database.bind(ps, alert == null ? "" : alert.fingerprint(), sink, target, clock.instant(), request);
+                    INSERT INTO deliveries (fingerprint, sink, target, state, created_at, request, kind, thread_key)
+                    VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                Database.bind(ps, alert == null ? "" : alert.fingerprint(), sink, target, clock.instant(), request,
+                        kind, threadKey);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -116,7 +132,7 @@ public class Deliveries {
                 return null;
             }
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT d.sink, d.target, d.request, d.first_failed_at, e.body
+                    SELECT d.sink, d.target, d.request, d.first_failed_at, e.body, d.fingerprint, d.kind, d.thread_key
                     FROM deliveries d LEFT JOIN alert_events e ON e.id = d.event_id WHERE d.id = ?""")) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -124,7 +140,7 @@ public class Deliveries {
                     String body = rs.getString("body");
                     return new Claimed(rs.getString("sink"), rs.getString("target"), rs.getString("request"),
                             Database.instant(rs, "first_failed_at"), body == null ? null : Json.read(body, Alert.class),
-                            attempts);
+                            attempts, rs.getString("fingerprint"), rs.getString("kind"), rs.getString("thread_key"));
                 }
             }
         });
@@ -138,6 +154,12 @@ public class Deliveries {
         exchange.setProperty(ALERT, claimed.alert());
         exchange.setProperty(ATTEMPTS, claimed.attempts());
         exchange.setProperty(FIRST_FAILED, claimed.firstFailed());
+        exchange.setProperty(FINGERPRINT, claimed.fingerprint());
+        if (claimed.kind() != null) {
+            exchange.setProperty(KIND, claimed.kind());
+            exchange.setProperty(REMINDER, "reminder".equals(claimed.kind()));
+        }
+        exchange.setProperty(THREAD_KEY, claimed.threadKey() != null ? claimed.threadKey() : claimed.fingerprint());
         if (claimed.request() != null) {
             exchange.setProperty(DeadLetters.REQUEST, claimed.request());
             exchange.getMessage().setBody(claimed.request());
@@ -147,7 +169,7 @@ public class Deliveries {
     }
 
     private record Claimed(String sink, String target, String request, Instant firstFailed, Alert alert,
-                           int attempts) {
+                           int attempts, String fingerprint, String kind, String threadKey) {
     }
 
     /** The sink accepted it (or, for a sink that is not configured, it was logged). */
