@@ -5,6 +5,8 @@ import dev.alerthub.admin.ApiGuard;
 import dev.alerthub.config.Props;
 import dev.alerthub.admin.HttpResponses;
 import dev.alerthub.admin.HubMetrics;
+import dev.alerthub.admin.NotificationsApi;
+import dev.alerthub.store.NotificationHistory;
 import dev.alerthub.intake.AlertmanagerIntake;
 import dev.alerthub.intake.IntakeLimits;
 import dev.alerthub.intake.ResentBodies;
@@ -97,7 +99,8 @@ public class HubConfiguration implements CamelConfiguration {
         Deliveries deliveries = delivery(context, p, db, clock, deadLetters, metrics);
         registry.bind("silences", new SilenceStore(db, clock, metrics));
         registry.bind("housekeeping", new Housekeeping(db, clock,
-                p.getDuration("alerthub.store.retention", Duration.ofDays(14))));
+                p.getDuration("alerthub.store.retention", Duration.ofDays(14)),
+                p.getDuration("alerthub.history.retention", Duration.ofDays(7))));
         metrics.gauge("alerthub.dead.letters", "dead letters not yet replayed", deadLetters::open);
 
         registry.bind("webhookGuard", new WebhookGuard(p.get("alerthub.webhook.token"),
@@ -109,6 +112,8 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("responses", new HttpResponses());
         registry.bind("apiGuard", new ApiGuard(p.get("alerthub.api.token")));
         registry.bind("alertsApi", new AlertsApi(store));
+        registry.bind("notificationsApi", new NotificationsApi(registry.lookupByNameAndType("notificationHistory",
+                NotificationHistory.class)));
 
         // the sinks' texts (config/templates); a broken template is logged here, once, and falls back to the built-in text
         Templates templates = Templates.load(LifecycleConfiguration.templatesDir(p));
@@ -131,7 +136,8 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("deliveryGate", gate);
         registry.bind("sinkRetry", new SinkRetry(clock, backoff(p), p.getDuration("alerthub.delivery.give-up-after",
                 Duration.ofHours(1)), p.getDuration("alerthub.delivery.max-retry-after", Duration.ofMinutes(5)),
-                gate, deliveries, sendFailures, metrics));
+                gate, deliveries, sendFailures, metrics).history(registry.lookupByNameAndType("notificationHistory",
+                NotificationHistory.class)));
 
         logSink("pagerduty", pagerDuty.isEnabled(), p.get("alerthub.pagerduty.url"), "alerthub.pagerduty.routing-key");
         logSink("slack", slack.isEnabled(), "incoming webhook", "alerthub.slack.webhook-url");
@@ -163,7 +169,9 @@ public class HubConfiguration implements CamelConfiguration {
         }
         Outbox outbox = new Outbox(db, clock, events, deadLetters, backoff(p), p.getInt("alerthub.outbox.max-attempts", 10));
         registry.bind("outbox", outbox);
-        Deliveries deliveries = new Deliveries(db, clock, sends, metrics);
+        NotificationHistory history = new NotificationHistory(db, clock);
+        registry.bind("notificationHistory", history);
+        Deliveries deliveries = new Deliveries(db, clock, sends, metrics, history);
         registry.bind("deliveries", deliveries);
         metrics.gauge("alerthub.outbox.depth", "alert events stored but not yet routed", outbox::depth);
         return deliveries;

@@ -3,6 +3,7 @@ package dev.alerthub.notify;
 import dev.alerthub.metrics.Metrics;
 import dev.alerthub.store.Backoff;
 import dev.alerthub.store.Deliveries;
+import dev.alerthub.store.NotificationHistory;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
@@ -35,6 +36,13 @@ public class SinkRetry {
     private final SendFailures sendFailures;
     private final DeliveryGate gate;
     private final Metrics metrics;
+    private NotificationHistory history;
+
+    /** Records each failed attempt and what was decided (GET /api/notifications). */
+    public SinkRetry history(NotificationHistory history) {
+        this.history = history;
+        return this;
+    }
 
     public SinkRetry(Clock clock, Backoff backoff, Duration giveUpAfter, Duration maxRetryAfter, DeliveryGate gate,
                      Deliveries deliveries, SendFailures sendFailures, Metrics metrics) {
@@ -79,14 +87,23 @@ public class SinkRetry {
         Instant now = clock.instant();
         Instant first = exchange.getProperty(Deliveries.FIRST_FAILED, now, Instant.class);
         if (isPermanent(t) || !now.isBefore(first.plus(giveUpAfter))) {
+            attempt(exchange, isPermanent(t) ? NotificationHistory.Outcome.FAILED : NotificationHistory.Outcome.DEAD_LETTER, t);
             sendFailures.giveUp(exchange);
             return;
         }
         long wait = Math.max(backoff.after(attempt).toMillis(), retryAfter == null ? 0 : retryAfter);
+        attempt(exchange, NotificationHistory.Outcome.RETRY, t);
         deliveries.retryAt(exchange, now.plusMillis(wait), true);
         LOG.warn("{} delivery {} attempt {} failed: {}; retrying in {} ms{} (gives up {} after the first failure)",
                 sink, exchange.getProperty(Deliveries.DELIVERY_ID), attempt, SendFailures.describe(t), wait,
                 retryAfter == null ? "" : " (Retry-After)", giveUpAfter);
+    }
+
+    private void attempt(Exchange exchange, NotificationHistory.Outcome outcome, Throwable t) {
+        // a send outside the deliveries queue (a digest) has no delivery to list
+        if (history != null && exchange.getProperty(Deliveries.DELIVERY_ID) != null) {
+            history.record(exchange, outcome, SendFailures.status(t), SendFailures.describe(t));
+        }
     }
 
     /** Retry-After in seconds or as an HTTP date, capped; null when absent or unreadable. */

@@ -196,7 +196,7 @@ public class AlertLifecycle {
     }
 
     /** Rows of occurrences that are over, older than {@code before} (housekeeping). */
-    int purge(Connection c, Instant before) throws SQLException {
+    static int purge(Connection c, Instant before) throws SQLException {
         return update(c, """
                 DELETE FROM alert_lifecycle WHERE updated_at < ?
                   AND (escalated_at IS NULL OR escalation_closed_at IS NOT NULL)

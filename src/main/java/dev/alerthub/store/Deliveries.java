@@ -54,12 +54,19 @@ public class Deliveries {
     private final Metrics metrics;
     private final Clock clock;
     private final WorkQueue<State> queue;
+    private final NotificationHistory history;
 
     public Deliveries(Database db, Clock clock, WorkQueue<State> queue, Metrics metrics) {
+        this(db, clock, queue, metrics, null);
+    }
+
+    /** @param history where each send is recorded (GET /api/notifications), may be null */
+    public Deliveries(Database db, Clock clock, WorkQueue<State> queue, Metrics metrics, NotificationHistory history) {
         this.db = db;
         this.metrics = metrics;
         this.clock = clock;
         this.queue = queue;
+        this.history = history;
     }
 
     public static WorkQueue<State> queue(Database db, Clock clock, String owner, Duration lease, Duration recoveryAge) {
@@ -175,11 +182,17 @@ public class Deliveries {
     /** The sink accepted it (or, for a sink that is not configured, it was logged). */
     public void sent(Exchange exchange) {
         long id = exchange.getProperty(DELIVERY_ID, Long.class);
+        boolean live = exchange.getProperty("sinkLive", true, Boolean.class);
         metrics.count("alerthub.notifications", "sink", exchange.getProperty(SINK, "unknown", String.class),
-                "outcome", exchange.getProperty("sinkLive", true, Boolean.class) ? "sent" : "logged");
+                "outcome", live ? "sent" : "logged");
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         Instant now = clock.instant();
         db.inTransaction(c -> {
             queue.finish(c, id, State.SENT);
+            if (history != null) {
+                history.record(c, exchange, live ? NotificationHistory.Outcome.SENT : NotificationHistory.Outcome.LOGGED,
+                        live ? status : null, null);
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET sent_at = ? WHERE id = ?")) {
                 Database.bind(ps, now, id);
                 ps.executeUpdate();

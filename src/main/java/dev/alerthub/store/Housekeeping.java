@@ -21,11 +21,18 @@ public class Housekeeping {
     private final Database db;
     private final Clock clock;
     private final Duration retention;
+    private final Duration historyRetention;
 
     public Housekeeping(Database db, Clock clock, Duration retention) {
+        this(db, clock, retention, Duration.ofDays(7));
+    }
+
+    /** @param historyRetention how long notification attempts are kept (alerthub.history.retention) */
+    public Housekeeping(Database db, Clock clock, Duration retention, Duration historyRetention) {
         this.db = db;
         this.clock = clock;
         this.retention = retention;
+        this.historyRetention = historyRetention;
     }
 
     /** Deletes finished history older than the retention; returns rows removed per table. */
@@ -45,6 +52,8 @@ public class Housekeeping {
                       AND NOT EXISTS (SELECT 1 FROM dead_letters l WHERE l.event_id = alert_events.id)""", before));
             n.put("alerts", update(c, "DELETE FROM alerts WHERE status = 'resolved' AND updated_at < ?", before));
             n.put("silences", update(c, "DELETE FROM silences WHERE ends_at < ?", before));
+            n.put("alert_lifecycle", AlertLifecycle.purge(c, before));
+            n.put("notification_attempts", NotificationHistory.purge(c, clock.instant().minus(historyRetention)));
             return n;
         });
         if (removed.values().stream().mapToInt(Integer::intValue).sum() > 0) {
