@@ -5,10 +5,14 @@ import dev.alerthub.config.Props;
 import dev.alerthub.lifecycle.DigestMessages;
 import dev.alerthub.lifecycle.DigestSender;
 import dev.alerthub.lifecycle.Digests;
+import dev.alerthub.lifecycle.InhibitRules;
 import dev.alerthub.lifecycle.TimeIntervals;
 import dev.alerthub.lifecycle.TimeIntervalsFile;
 import dev.alerthub.store.Database;
 import dev.alerthub.store.DigestReads;
+import dev.alerthub.store.Inhibitions;
+import dev.alerthub.store.SilenceStore;
+import dev.alerthub.metrics.Metrics;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -23,7 +27,7 @@ import java.util.List;
 
 /**
  * The alert lifecycle's beans (docs/lifecycle.md): {@code timeIntervals} for routes and recurring
- * silences; the digest ({@code digests}, {@code digestSender}, {@code digestApi}). Needs the
+ * silences; {@code inhibitRules} and {@code inhibitions}; the digest ({@code digests}, {@code digestSender}, {@code digestApi}). Needs the
  * {@code database} HubConfiguration binds. The clock is the bean bound as {@code clock} when there
  * is one (tests), else UTC system time.
  */
@@ -40,6 +44,13 @@ public class LifecycleConfiguration implements CamelConfiguration {
         TimeIntervals intervals = p.getBoolean(Props.ROUTES_LOADED, true) ? TimeIntervals.load(file, clock)
                 : new TimeIntervals(TimeIntervalsFile.read(file).intervals(), file, clock);
         registry.bind("timeIntervals", intervals);
+        SilenceStore silences = registry.lookupByNameAndType("silences", SilenceStore.class);
+        silences.useWindows(intervals);
+        // inhibition mutes like a silence: same record of mutes, released by the same sweep
+        InhibitRules inhibitRules = InhibitRules.load(inhibitRulesFile(p));
+        registry.bind("inhibitRules", inhibitRules);
+        registry.bind("inhibitions", new Inhibitions(registry.lookupByNameAndType("database", Database.class),
+                silences, registry.lookupByNameAndType("metrics", Metrics.class), inhibitRules));
         LOG.info("Time intervals: {} from {}", intervals.names().isEmpty() ? "none" : String.join(", ",
                 intervals.names().stream().sorted().toList()), file);
 
@@ -66,6 +77,13 @@ public class LifecycleConfiguration implements CamelConfiguration {
     public static Path timeIntervalsFile(Props p) {
         String configured = p.get("alerthub.time-intervals.file");
         return configured.isEmpty() ? Path.of(p.get("alerthub.config-dir", "config")).resolve("time-intervals.yaml")
+                : Path.of(configured);
+    }
+
+    /** {@code alerthub.inhibit.rules-file}, default {@code <alerthub.config-dir>/inhibit-rules.yaml}. */
+    public static Path inhibitRulesFile(Props p) {
+        String configured = p.get("alerthub.inhibit.rules-file");
+        return configured.isEmpty() ? Path.of(p.get("alerthub.config-dir", "config")).resolve("inhibit-rules.yaml")
                 : Path.of(configured);
     }
 

@@ -1,5 +1,6 @@
 package dev.alerthub.lifecycle;
 
+import dev.alerthub.alert.Windows;
 import dev.alerthub.config.Suggestions;
 
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.util.stream.Collectors;
  * can ask whether their window is open. A name is active when any of its entries contains the
  * instant (Alertmanager's rule).
  */
-public final class TimeIntervals {
+public final class TimeIntervals implements Windows {
     private final Map<String, List<TimeInterval>> byName;
     private final Path source;
     private final Clock clock;
@@ -54,6 +55,13 @@ public final class TimeIntervals {
         return intervals.stream().anyMatch(i -> i.contains(at));
     }
 
+    /** For recurring silences: open now; a name no longer defined (edited file) is closed. */
+    @Override
+    public boolean isOpen(String name) {
+        return isDefined(name) && active(name, clock.instant());
+    }
+
+    @Override
     public boolean isDefined(String name) {
         return byName.containsKey(name);
     }
@@ -63,6 +71,7 @@ public final class TimeIntervals {
     }
 
     /** The message for a name the file does not define (also for a silence naming one). */
+    @Override
     public String unknown(String name) {
         return "time interval '" + name + "' is not defined in " + source
                 + Suggestions.closest(String.valueOf(name), byName.keySet()).map(n -> " (did you mean '" + n + "'?)")

@@ -243,9 +243,15 @@ public class AlertStore implements AutoCloseable {
         });
     }
 
-    /** The alert, when it was last notified, and who acknowledged this occurrence (docs/lifecycle.md). */
-    private static final String API_SELECT = "SELECT a.body, a.last_notified_at, l.acknowledged_by, l.acknowledged_at"
-            + " FROM alerts a LEFT JOIN alert_lifecycle l ON l.fingerprint = a.fingerprint AND l.starts_at = a.starts_at";
+    /**
+     * The alert, when it was last notified, who acknowledged this occurrence, and what mutes it
+     * (alert_mutes: one row per muted firing event; docs/lifecycle.md).
+     */
+    private static final String API_SELECT = "SELECT a.body, a.last_notified_at, l.acknowledged_by, l.acknowledged_at,"
+            + " m.silence_id, m.inhibit_rule, m.inhibit_source"
+            + " FROM alerts a LEFT JOIN alert_lifecycle l ON l.fingerprint = a.fingerprint AND l.starts_at = a.starts_at"
+            + " LEFT JOIN alert_mutes m ON m.fingerprint = a.fingerprint AND m.starts_at = a.starts_at"
+            + " AND a.status = 'firing'";
 
     private static Map<String, Object> apiRow(ResultSet rs) throws SQLException {
         Alert a = Json.read(rs.getString(1), Alert.class);
@@ -264,6 +270,13 @@ public class AlertStore implements AutoCloseable {
         if (rs.getString("acknowledged_by") != null) {
             row.put("acknowledgedBy", rs.getString("acknowledged_by"));
             row.put("acknowledgedAt", Database.instant(rs, "acknowledged_at"));
+        }
+        if (rs.getString("silence_id") != null) {
+            row.put("silencedBy", rs.getString("silence_id"));
+        }
+        if (rs.getString("inhibit_rule") != null) {
+            row.put("inhibitedBy", Map.of("rule", rs.getString("inhibit_rule"),
+                    "sourceFingerprint", rs.getString("inhibit_source")));
         }
         return row;
     }

@@ -10,13 +10,14 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Which firings a silence muted (table alert_mutes), so that they can be told after all when it
- * ends. Alertmanager re-sends a still-firing alert unchanged, and an unchanged re-send is no new
+ * Which firings a silence or an inhibition muted (table alert_mutes), so that they can be told
+ * after all when the silence ends, the recurring silence's window closes, or the inhibiting source
+ * alert resolves. Alertmanager re-sends a still-firing alert unchanged, and an unchanged re-send is no new
  * event to the hub: without this record an alert muted by a silence that ends is never notified.
  * Whether anyone heard an occurrence's firing is read from its outbox event: routed (DONE) or muted
  * (SILENCED). A muted event is routed after all by putting it back to PENDING, a compare-and-set
@@ -27,6 +28,26 @@ final class Mutes {
     enum Heard { YES, MUTED, UNKNOWN }
 
     record Firing(Heard heard, String silenceId) {
+    }
+
+    /** What mutes a firing: a silence (its id), or an inhibition rule and the source alert's fingerprint. */
+    record By(String silenceId, String rule, String source) {
+        static By silence(String id) {
+            return new By(id, null, null);
+        }
+
+        static By inhibition(String rule, String sourceFingerprint) {
+            return new By(null, rule, sourceFingerprint);
+        }
+
+        boolean isSilence() {
+            return silenceId != null;
+        }
+
+        /** For logs and the silencedBy / inhibitedBy headers. */
+        String describe() {
+            return isSilence() ? silenceId : rule + "/" + source;
+        }
     }
 
     /** A muted firing event whose silence is no longer active. */
@@ -41,21 +62,23 @@ final class Mutes {
         this.clock = clock;
     }
 
-    /** The firing event {@code eventId} of this alert is muted by this silence. */
-    void record(long eventId, Alert alert, String silenceId) {
+    /** The firing event {@code eventId} of this alert is muted by this silence or inhibition. */
+    void record(long eventId, Alert alert, By by) {
         Instant now = clock.instant();
         db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE alert_mutes SET silence_id = ?, muted_at = ? WHERE event_id = ?")) {
-                Database.bind(ps, silenceId, now, eventId);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE alert_mutes SET silence_id = ?, inhibit_rule = ?,"
+                    + " inhibit_source = ?, muted_at = ? WHERE event_id = ?")) {
+                Database.bind(ps, by.silenceId(), by.rule(), by.source(), now, eventId);
                 if (ps.executeUpdate() > 0) {
                     return null;
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO alert_mutes (event_id, fingerprint, starts_at, silence_id, muted_at)
-                    VALUES (?, ?, ?, ?, ?)""")) {
-                Database.bind(ps, eventId, alert.fingerprint(), alert.startsAt(), silenceId, now);
+                    INSERT INTO alert_mutes (event_id, fingerprint, starts_at, silence_id, inhibit_rule, inhibit_source,
+                                             muted_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                Database.bind(ps, eventId, alert.fingerprint(), alert.startsAt(), by.silenceId(), by.rule(),
+                        by.source(), now);
                 return ps.executeUpdate();
             }
         });
@@ -70,7 +93,7 @@ final class Mutes {
     Firing firingOf(Alert alert, long eventId) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT e.state, m.silence_id FROM alert_events e LEFT JOIN alert_mutes m ON m.event_id = e.id
+                    SELECT e.state, COALESCE(m.silence_id, m.inhibit_rule || '/' || m.inhibit_source) FROM alert_events e LEFT JOIN alert_mutes m ON m.event_id = e.id
                     WHERE e.fingerprint = ? AND e.status = 'firing' AND e.id < ?
                       AND e.id > COALESCE((SELECT MAX(r.id) FROM alert_events r WHERE r.fingerprint = ?
                                            AND r.status = 'resolved' AND r.state = 'DONE' AND r.id < ?), 0)
@@ -92,15 +115,24 @@ final class Mutes {
         });
     }
 
-    /** Muted firings whose silence is not active now (expired, deleted, or purged). */
-    List<Muted> whoseSilenceEnded(Instant now) {
+    /**
+     * Muted firings whose reason is gone: a silence not among {@code mutingSilences} (expired,
+     * deleted, purged, or a recurring one whose window closed), an inhibition whose source alert no
+     * longer fires or whose rule is not among {@code rules} any more.
+     */
+    List<Muted> whoseMuteEnded(Collection<String> mutingSilences, Collection<String> rules) {
+        List<Object> params = new ArrayList<>(mutingSilences);
+        params.addAll(rules);
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT m.event_id, m.fingerprint, m.starts_at FROM alert_mutes m
-                    WHERE NOT EXISTS (SELECT 1 FROM silences s WHERE s.id = m.silence_id
-                                      AND s.starts_at <= ? AND s.ends_at > ?)
-                    ORDER BY m.event_id LIMIT 500""")) {
-                Database.bind(ps, now, now);
+                    WHERE (m.silence_id IS NOT NULL AND m.silence_id NOT IN (%s))
+                       OR (m.inhibit_rule IS NOT NULL AND (m.inhibit_rule NOT IN (%s)
+                           OR NOT EXISTS (SELECT 1 FROM alerts a WHERE a.fingerprint = m.inhibit_source
+                                          AND a.status = 'firing')))
+                    ORDER BY m.event_id LIMIT 500""".formatted(placeholders(mutingSilences.size()),
+                    placeholders(rules.size())))) {
+                Database.bind(ps, params.toArray());
                 List<Muted> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -118,17 +150,18 @@ final class Mutes {
      * event id when it is to be routed now; null when the occurrence is over (nobody heard it, so
      * nobody hears its end), another active silence mutes it, or it is still being routed.
      */
-    Long release(Muted m, Function<Map<String, String>, String> activeSilence) {
+    Long release(Muted m, Function<Alert, By> stillMuted) {
         return db.inTransaction(c -> {
             Alert current = lockCurrent(c, m.fingerprint());
             if (current == null || !current.isFiring() || !Database.ts(current.startsAt()).equals(Database.ts(m.startsAt()))) {
                 forget(c, m.eventId());
                 return null;
             }
-            String other = activeSilence.apply(current.labels());
+            By other = stillMuted.apply(current);
             if (other != null) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE alert_mutes SET silence_id = ? WHERE event_id = ?")) {
-                    Database.bind(ps, other, m.eventId());
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE alert_mutes SET silence_id = ?, inhibit_rule = ?, inhibit_source = ? WHERE event_id = ?")) {
+                    Database.bind(ps, other.silenceId(), other.rule(), other.source(), m.eventId());
                     ps.executeUpdate();
                 }
                 return null;
@@ -148,6 +181,11 @@ final class Mutes {
             }
             return null;
         });
+    }
+
+    /** "?, ?, ?" for an IN list; a list never empty (NOT IN () is not SQL), an id no row has when there are none. */
+    private static String placeholders(int n) {
+        return n == 0 ? "''" : String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
     private static Alert lockCurrent(Connection c, String fingerprint) throws SQLException {

@@ -7,6 +7,7 @@ import dev.alerthub.alert.Json;
 import dev.alerthub.alert.Matcher;
 import dev.alerthub.alert.Matchers;
 import dev.alerthub.alert.Silence;
+import dev.alerthub.alert.Windows;
 import dev.alerthub.metrics.Metrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -35,8 +36,8 @@ public class SilenceStore {
     public static final String SILENCED_BY = "silencedBy";
     private static final Logger LOG = LoggerFactory.getLogger(SilenceStore.class);
 
-    /** An active silence as the check needs it: its id and its compiled matchers. */
-    private record Active(String id, Matchers matchers) {
+    /** An active silence as the check needs it: its id, its compiled matchers, its recurring window if any. */
+    private record Active(String id, Matchers matchers, String timeInterval) {
     }
 
     private final Database db;
@@ -44,13 +45,29 @@ public class SilenceStore {
     private final Metrics metrics;
     private final Mutes mutes;
     /** Compiled matchers by silence id: a silence's matchers never change, so each is compiled once. */
-    private final Map<String, Matchers> compiled = new ConcurrentHashMap<>();
+    private final Map<String, Active> compiled = new ConcurrentHashMap<>();
+    private volatile Windows windows = Windows.NONE;
+    private volatile Inhibitions inhibitions;
 
     public SilenceStore(Database db, Clock clock, Metrics metrics) {
         this.db = db;
         this.clock = clock;
         this.metrics = metrics;
         this.mutes = new Mutes(db, clock);
+    }
+
+    /** The named time intervals recurring silences follow (the lifecycle's, bound after the store). */
+    public void useWindows(Windows windows) {
+        this.windows = windows;
+    }
+
+    /** The inhibitions the sweep also releases (and re-checks before it re-routes anything). */
+    public void useInhibitions(Inhibitions inhibitions) {
+        this.inhibitions = inhibitions;
+    }
+
+    Mutes mutes() {
+        return mutes;
     }
 
     /**
@@ -70,7 +87,7 @@ public class SilenceStore {
             return;
         }
         if (alert.isFiring() && eventId != null) {
-            mutes.record(eventId, alert, mutedBy);
+            mutes.record(eventId, alert, Mutes.By.silence(mutedBy));
         }
         msg.setHeader(SILENCED_BY, mutedBy);
         metrics.count("alerthub.alerts.silenced");
@@ -87,24 +104,31 @@ public class SilenceStore {
 
     /**
      * The sweep (routes/route/silence-end.camel.yaml): firings muted by a silence that is no longer
-     * active and that still fire go back to the outbox, once, unless another active silence mutes
-     * them now. Returns their event ids for the router.
+     * active (expired, deleted, or a recurring one whose window closed), or inhibited by a source
+     * alert that no longer fires, and that still fire go back to the outbox, once, unless an active
+     * silence or another inhibition mutes them now. Returns their event ids for the router.
      */
     public List<Long> endMutes() {
         Instant now = clock.instant();
-        List<Mutes.Muted> ended = mutes.whoseSilenceEnded(now);
         List<Active> active = active(now);
-        compiled.keySet().retainAll(active.stream().map(Active::id).toList());
+        Inhibitions inhibiting = inhibitions;
+        List<Mutes.Muted> ended = mutes.whoseMuteEnded(active.stream().map(Active::id).toList(),
+                inhibiting == null ? List.of() : inhibiting.ruleNames());
         List<Long> notify = new ArrayList<>();
         for (Mutes.Muted m : ended) {
-            Long id = mutes.release(m, labels -> matching(labels, active));
+            Long id = mutes.release(m, alert -> {
+                String silence = matching(alert.labels(), active);
+                return silence != null ? Mutes.By.silence(silence)
+                        : inhibiting == null ? null : inhibiting.inhibiting(alert);
+            });
             if (id != null) {
                 notify.add(id);
                 metrics.count("alerthub.alerts.unmuted");
             }
         }
         if (!notify.isEmpty()) {
-            LOG.info("{} alert(s) muted by a silence that has ended still fire: notifying them now", notify.size());
+            LOG.info("{} alert(s) muted by a silence, window or inhibition that has ended still fire: notifying them now",
+                    notify.size());
         }
         return notify;
     }
@@ -118,7 +142,10 @@ public class SilenceStore {
         return null;
     }
 
-    /** The silences active now, their matchers compiled once per silence (read when first seen). */
+    /**
+     * The silences active now, their matchers compiled once per silence (read when first seen); a
+     * recurring one only while its window is open.
+     */
     private List<Active> active(Instant now) {
         List<String> ids = db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement(
@@ -135,14 +162,15 @@ public class SilenceStore {
         });
         if (!compiled.keySet().containsAll(ids)) {
             for (Silence s : query("SELECT * FROM silences WHERE starts_at <= ? AND ends_at > ?", now, now)) {
-                compiled.putIfAbsent(s.id(), s.matchers());
+                compiled.putIfAbsent(s.id(), new Active(s.id(), s.matchers(), s.timeInterval()));
             }
         }
+        compiled.keySet().retainAll(ids);
         List<Active> out = new ArrayList<>(ids.size());
         for (String id : ids) {
-            Matchers m = compiled.get(id);
-            if (m != null) {
-                out.add(new Active(id, m));
+            Active a = compiled.get(id);
+            if (a != null && (a.timeInterval() == null || windows.isOpen(a.timeInterval()))) {
+                out.add(a);
             }
         }
         return out;
@@ -156,11 +184,14 @@ public class SilenceStore {
         for (Silence s : query("SELECT * FROM silences ORDER BY ends_at DESC")) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", s.id());
-            row.put("status", Map.of("state", s.state(now)));
+            row.put("status", Map.of("state", s.state(now, windows)));
             row.put("matchers", s.matchers());
             row.put("matchersText", s.matchers().toString());
             row.put("startsAt", s.startsAt());
-            row.put("endsAt", s.endsAt());
+            row.put("endsAt", s.endsAt().equals(Silence.OPEN_END) ? null : s.endsAt());
+            if (s.isRecurring()) {
+                row.put("timeInterval", s.timeInterval());
+            }
             row.put("createdBy", s.createdBy());
             row.put("comment", s.comment());
             out.add(row);
@@ -174,15 +205,16 @@ public class SilenceStore {
         Instant now = clock.instant();
         db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                    INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, updated_at, time_interval)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 Database.bind(ps, s.id(), Json.write(s.matchers()), s.startsAt(), s.endsAt(), s.createdBy(),
-                        s.comment(), now);
+                        s.comment(), now, s.timeInterval());
                 return ps.executeUpdate();
             }
         });
-        compiled.put(s.id(), s.matchers());
-        LOG.info("Silence {} by {} until {}: {} ({})", s.id(), s.createdBy(), s.endsAt(), s.matchers(), s.comment());
+        compiled.put(s.id(), new Active(s.id(), s.matchers(), s.timeInterval()));
+        LOG.info("Silence {} by {} {}: {} ({})", s.id(), s.createdBy(), s.isRecurring() ? "whenever time interval '"
+                + s.timeInterval() + "' is active" : "until " + s.endsAt(), s.matchers(), s.comment());
         return Map.of("silenceID", s.id());
     }
 
@@ -224,14 +256,6 @@ public class SilenceStore {
                     + " a silence must select something");
         }
         Instant now = clock.instant();
-        Instant startsAt = n.hasNonNull("startsAt") ? time("startsAt", n.path("startsAt").asText()) : now;
-        Instant endsAt = time("endsAt", n.path("endsAt").asText(null));
-        if (endsAt == null) {
-            throw new InvalidRequestException("endsAt: missing; a silence must end");
-        }
-        if (!endsAt.isAfter(startsAt) || !endsAt.isAfter(now)) {
-            throw new InvalidRequestException("endsAt: must be after startsAt and in the future");
-        }
         String createdBy = n.path("createdBy").asText("").trim();
         String comment = n.path("comment").asText("").trim();
         if (createdBy.isEmpty()) {
@@ -240,7 +264,36 @@ public class SilenceStore {
         if (comment.isEmpty()) {
             throw new InvalidRequestException("comment: missing; say why");
         }
+        if (n.has("timeInterval")) {
+            return recurring(n, matchers, now, createdBy, comment);
+        }
+        Instant startsAt = n.hasNonNull("startsAt") ? time("startsAt", n.path("startsAt").asText()) : now;
+        Instant endsAt = time("endsAt", n.path("endsAt").asText(null));
+        if (endsAt == null) {
+            throw new InvalidRequestException("endsAt: missing; a silence must end");
+        }
+        if (!endsAt.isAfter(startsAt) || !endsAt.isAfter(now)) {
+            throw new InvalidRequestException("endsAt: must be after startsAt and in the future");
+        }
         return new Silence(UUID.randomUUID().toString(), matchers, startsAt, endsAt, createdBy, comment);
+    }
+
+    /** {@code timeInterval: name} instead of startsAt/endsAt: active whenever that time interval is, until deleted. */
+    private Silence recurring(JsonNode n, Matchers matchers, Instant now, String createdBy, String comment) {
+        if (n.has("startsAt") || n.has("endsAt")) {
+            throw new InvalidRequestException("timeInterval: give either timeInterval (a recurring silence) or"
+                    + " startsAt/endsAt, not both");
+        }
+        JsonNode name = n.path("timeInterval");
+        if (!name.isTextual() || name.asText().isBlank()) {
+            throw new InvalidRequestException("timeInterval: expected the name of a time interval of"
+                    + " time-intervals.yaml");
+        }
+        if (!windows.isDefined(name.asText())) {
+            throw new InvalidRequestException("timeInterval: " + windows.unknown(name.asText()));
+        }
+        return new Silence(UUID.randomUUID().toString(), matchers, now, Silence.OPEN_END, createdBy, comment,
+                name.asText());
     }
 
     /**
@@ -300,7 +353,8 @@ public class SilenceStore {
                         Matchers matchers = stored(rs.getString("id"), rs.getString("matchers"));
                         if (matchers != null) {
                             out.add(new Silence(rs.getString("id"), matchers, Database.instant(rs, "starts_at"),
-                                    Database.instant(rs, "ends_at"), rs.getString("created_by"), rs.getString("comment")));
+                                    Database.instant(rs, "ends_at"), rs.getString("created_by"), rs.getString("comment"),
+                                    rs.getString("time_interval")));
                         }
                     }
                 }
@@ -311,9 +365,9 @@ public class SilenceStore {
 
     /** Null, with a warning, for a silence stored before matchers were RE2 that RE2 cannot compile. */
     private Matchers stored(String id, String json) {
-        Matchers known = compiled.get(id);
+        Active known = compiled.get(id);
         if (known != null) {
-            return known;
+            return known.matchers();
         }
         try {
             return Json.read(json, Matchers.class);
