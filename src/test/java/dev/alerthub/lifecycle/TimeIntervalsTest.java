@@ -216,6 +216,51 @@ class TimeIntervalsTest {
     }
 
     @Test
+    void dayMonthAndYearChangeAtTheLocationsMidnightNotAtUtcs() throws Exception {
+        TimeIntervals t = load("""
+                - name: new-year-berlin
+                  time_intervals:
+                    - years: ['2027']
+                      months: ['january']
+                      days_of_month: ['1']
+                      location: Europe/Berlin
+                - name: last-day-of-march-berlin
+                  time_intervals:
+                    - days_of_month: ['-1']
+                      months: ['march']
+                      location: Europe/Berlin
+                """);
+        // 2026-12-31 23:30 UTC is already 2027-01-01 00:30 in Berlin: year, month and day all flipped
+        assertThat(t.active("new-year-berlin", at("2026-12-31T22:59:59Z"))).as("23:59:59 on Dec 31st in Berlin").isFalse();
+        assertThat(t.active("new-year-berlin", at("2026-12-31T23:00:00Z"))).as("00:00 on Jan 1st in Berlin").isTrue();
+        assertThat(t.active("new-year-berlin", at("2027-01-01T22:59:59Z"))).isTrue();
+        assertThat(t.active("new-year-berlin", at("2027-01-01T23:00:00Z"))).as("Jan 2nd in Berlin").isFalse();
+        // March has its DST change (a 23-hour day), yet -1 is March 31st, in CEST (UTC+2)
+        assertThat(t.active("last-day-of-march-berlin", at("2026-03-30T21:59:59Z"))).as("March 30th 23:59:59 CEST").isFalse();
+        assertThat(t.active("last-day-of-march-berlin", at("2026-03-30T22:00:00Z"))).as("March 31st 00:00 CEST").isTrue();
+        assertThat(t.active("last-day-of-march-berlin", at("2026-03-31T21:59:59Z"))).isTrue();
+        assertThat(t.active("last-day-of-march-berlin", at("2026-03-31T22:00:00Z"))).as("April 1st in Berlin").isFalse();
+    }
+
+    @Test
+    void aRecurringSilenceAsksWhetherItsWindowIsOpenOnTheClock() throws Exception {
+        Path f = dir.resolve("w.yaml");
+        Files.writeString(f, """
+                - name: sunday-maintenance
+                  time_intervals:
+                    - times: [{start_time: "02:00", end_time: "04:00"}]
+                      weekdays: ['sunday']
+                      location: Europe/Berlin
+                """);
+        // the fall-back Sunday: 02:30 CET (the second 02:30) is 01:30 UTC, still inside the window
+        dev.alerthub.alert.Windows open = TimeIntervals.load(f, Clock.fixed(at("2026-10-25T01:30:00Z"), ZoneOffset.UTC));
+        assertThat(open.isOpen("sunday-maintenance")).isTrue();
+        assertThat(open.isOpen("undefined")).as("a name no longer defined is closed, not an error").isFalse();
+        assertThat(TimeIntervals.load(f, Clock.fixed(at("2026-10-25T03:00:00Z"), ZoneOffset.UTC))
+                .isOpen("sunday-maintenance")).as("04:00 CET").isFalse();
+    }
+
+    @Test
     void activeWithoutAnInstantAsksTheClock() throws Exception {
         Path f = dir.resolve("t.yaml");
         Files.writeString(f, """

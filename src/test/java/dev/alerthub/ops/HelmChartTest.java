@@ -206,6 +206,8 @@ class HelmChartTest {
         // the lifecycle files beside it (time intervals, inhibition rules)
         assertThat(config.at("/data/time-intervals.yaml").asText())
                 .isEqualTo(Files.readString(PROJECT.resolve("config/time-intervals.yaml")));
+        assertThat(config.at("/data/inhibit-rules.yaml").asText())
+                .isEqualTo(Files.readString(PROJECT.resolve("config/inhibit-rules.yaml")));
         JsonNode templates = named(helm, "ConfigMap", "alerthub-templates");
         assertThat(templates.path("data")).isEqualTo(kustomize.stream().filter(d -> d.at("/metadata/name").asText()
                 .startsWith("alerthub-templates-")).findFirst().orElseThrow().path("data"));

@@ -21,7 +21,8 @@ import java.util.function.Function;
 /**
  * {@code alerthub validate [FILE_OR_DIR...]}: builds the hub's beans and properties exactly as
  * {@code run} does (but with no ports, no routes and a throwaway in-memory store), loads the route
- * files against them without starting anything, and prints {@code file:line: message} per problem.
+ * files against them without starting anything, checks the lifecycle's config files
+ * (time-intervals.yaml, inhibit-rules.yaml, the templates), and prints {@code file:line: message} per problem.
  * Exit status 0 when every file is valid, 1 otherwise.
  */
 public final class ValidateCommand {
@@ -62,7 +63,12 @@ public final class ValidateCommand {
             Path configDir = Path.of(hub.getPropertiesComponent().resolveProperty("alerthub.config-dir").orElse("config"));
 
             List<Problem> problems = new ArrayList<>();
-            Set<Path> files = args.length == 0 ? defaultFiles(routesDir, configDir, problems) : namedFiles(args, problems);
+            LifecycleFileCheck lifecycle = new LifecycleFileCheck();
+            Set<Path> files = args.length == 0 ? defaultFiles(routesDir, configDir, problems)
+                    : namedFiles(args, problems, lifecycle);
+            if (args.length == 0) {
+                problems.addAll(lifecycle.configured(hub.getPropertiesComponent(), configDir.toAbsolutePath()));
+            }
             // a file checked on its own may use the route configurations of the routes folder
             List<Path> context = Files.isDirectory(routesDir) ? RouteValidator.routeFiles(routesDir) : List.of();
             problems.addAll(new RouteValidator(hub.getRegistry(), hub.getPropertiesComponent()).validate(files, context));
@@ -70,7 +76,8 @@ public final class ValidateCommand {
                 out.println(p.format(cwd));
             }
             if (problems.isEmpty()) {
-                err.println("alerthub validate: " + files.size() + " route file(s) valid");
+                err.println("alerthub validate: " + files.size() + " route file(s) valid"
+                        + (lifecycle.checked().isEmpty() ? "" : "; " + String.join(", ", lifecycle.checked()) + " valid"));
                 return 0;
             }
             long bad = problems.stream().map(Problem::file).distinct().count();
@@ -117,17 +124,24 @@ public final class ValidateCommand {
         return files;
     }
 
-    /** The files and folders named on the command line. */
-    private static Set<Path> namedFiles(String[] args, List<Problem> problems) {
+    /**
+     * The files and folders named on the command line; lifecycle files (time-intervals.yaml,
+     * inhibit-rules.yaml, *.mustache, or a folder holding them) are checked here, route files returned.
+     */
+    private static Set<Path> namedFiles(String[] args, List<Problem> problems, LifecycleFileCheck lifecycle) {
         Set<Path> files = new LinkedHashSet<>();
         for (String a : args) {
             Path p = Path.of(a).toAbsolutePath().normalize();
             if (Files.isDirectory(p)) {
                 List<Path> found = RouteValidator.routeFiles(p);
-                if (found.isEmpty()) {
+                int before = lifecycle.checked().size();
+                problems.addAll(lifecycle.inFolder(p));
+                if (found.isEmpty() && lifecycle.checked().size() == before) {
                     problems.add(new Problem(p, 0, "no route files (*" + RouteValidator.ROUTE_FILE_SUFFIX + ")"));
                 }
                 files.addAll(found);
+            } else if (Files.isRegularFile(p) && LifecycleFileCheck.isLifecycleFile(p)) {
+                problems.addAll(lifecycle.named(p));
             } else if (Files.isRegularFile(p)) {
                 files.add(p);
             } else {

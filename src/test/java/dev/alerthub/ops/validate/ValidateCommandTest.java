@@ -240,4 +240,63 @@ class ValidateCommandTest {
                 + ":8: no bean named 'slakk'; did you mean 'slack'? (route missing-bean)");
         assertThat(p.exitValue()).isEqualTo(1);
     }
+
+    /** Broken lifecycle files in {@code folder}: time-intervals.yaml (line 5), inhibit-rules.yaml (line 3), a template (line 2). */
+    static void writeBrokenLifecycleFiles(Path folder) throws Exception {
+        Files.writeString(folder.resolve("time-intervals.yaml"), """
+                - name: business-hours
+                  time_intervals:
+                    - times: [{start_time: "09:00", end_time: "17:00"}]
+                      weekdays:
+                        - funday
+                """);
+        Files.writeString(folder.resolve("inhibit-rules.yaml"), """
+                - name: node-down
+                  source_matchers: ['alertname="NodeDown"']
+                  target_matchers: ['severity=~"(unclosed"']
+                """);
+        Files.createDirectories(folder.resolve("templates"));
+        Files.writeString(folder.resolve("templates/slack-text.slack.mustache"), "{{alertname}}\n{{#firing}}\nsince\n");
+    }
+
+    @Test
+    void theConfiguredLifecycleFilesAreCheckedWithFileAndLine(@TempDir Path config) throws Exception {
+        writeBrokenLifecycleFiles(config);
+        Map<String, String> settings = new java.util.HashMap<>(PROJECT);
+        settings.put("alerthub.time-intervals.file", config.resolve("time-intervals.yaml").toString());
+        settings.put("alerthub.inhibit.rules-file", config.resolve("inhibit-rules.yaml").toString());
+        settings.put("alerthub.templates.dir", config.resolve("templates").toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = AlerthubMain.validate(new String[0], settings, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(config.resolve("time-intervals.yaml") + ":5: weekdays: funday"))
+                .anySatisfy(l -> assertThat(l).startsWith(config.resolve("inhibit-rules.yaml") + ":3: target_matchers: "))
+                .anySatisfy(l -> assertThat(l).matches(java.util.regex.Pattern.quote(
+                        config.resolve("templates/slack-text.slack.mustache").toString()) + ":[2-4]: .*firing.*"))
+                .hasSize(3);
+        assertThat(exit).isEqualTo(1);
+    }
+
+    @Test
+    void lifecycleFilesNamedOnTheCommandLineAreCheckedByTheirName(@TempDir Path config) throws Exception {
+        writeBrokenLifecycleFiles(config);
+        Run run = validate(config.resolve("inhibit-rules.yaml").toString(), config.resolve("time-intervals.yaml").toString(),
+                config.resolve("templates/slack-text.slack.mustache").toString());
+        assertThat(run.out()).hasSize(3).anySatisfy(l -> assertThat(l).startsWith(config.resolve("inhibit-rules.yaml") + ":3: "))
+                .anySatisfy(l -> assertThat(l).startsWith(config.resolve("time-intervals.yaml") + ":5: "))
+                .anySatisfy(l -> assertThat(l).startsWith(config.resolve("templates/slack-text.slack.mustache") + ":"));
+        assertThat(run.exit()).isEqualTo(1);
+
+        Run folder = validate(config.toString());
+        assertThat(folder.out()).as("a config folder: its lifecycle files").hasSize(3);
+    }
+
+    @Test
+    void theShippedLifecycleFilesAreCheckedAndValid() {
+        Run run = validate();
+        assertThat(run.exit()).isZero();
+        assertThat(run.err()).contains("time-intervals.yaml").contains("inhibit-rules.yaml").contains("templates");
+    }
 }
