@@ -2,6 +2,7 @@ package dev.alerthub.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.alerthub.alert.Fingerprints;
+import dev.alerthub.lifecycle.InhibitRules;
 import dev.alerthub.store.Database;
 import dev.alerthub.support.AlertmanagerWebhook;
 import dev.alerthub.support.HttpStub;
@@ -130,6 +131,29 @@ class InhibitionTest {
         awaitEvents("resolved", 2);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                 .until(() -> SlackPosts.about(slack, "PodCrashLooping").isEmpty());
+    }
+
+    @Test
+    void aRuleRemovedFromTheFileReleasesWhatItInhibitedAndABrokenEditKeepsTheRules() throws IOException {
+        InhibitRules rules = hub.bean("inhibitRules", InhibitRules.class);
+        post(firing(NODE_DOWN));
+        byte[] target = firing(ON_N1);
+        post(target);
+        awaitEvents("firing", 2);
+        try {
+            Files.writeString(rulesFile, RULES.replace("equal: [node]", "equal: [node"));
+            assertThat(rules.reload()).as("a broken edit changes nothing").isFalse();
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> post(target) && SlackPosts.about(slack, "PodCrashLooping").isEmpty());
+
+            Files.writeString(rulesFile, "[]\n");
+            assertThat(rules.reload()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> post(target) && SlackPosts.firing(slack, "PodCrashLooping") == 1);
+        } finally {
+            Files.writeString(rulesFile, RULES);
+            rules.reload();
+        }
     }
 
     static Instant since() {
