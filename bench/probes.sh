@@ -4,7 +4,7 @@
 #   bench/probes.sh [probes=1000] [every-seconds=15] [warm-up-seconds=30] [measured-seconds=180]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests test-compile
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+mvn -o -B -q -DskipTests test-compile
+mvn -o -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
      dev.alerthub.bench.ProbeBench "$@"

@@ -42,6 +42,10 @@ public class AlertStore implements AutoCloseable {
 
     /** How many alerts a request carried, and the outbox events it created (to hand to the router). */
     public record Accepted(int accepted, List<Long> newEvents) {
+        /** The new events in batches for the router ({@link Outbox#claimBatch}): one message each. */
+        public List<List<Long>> newEventBatches() {
+            return Outbox.batches(newEvents);
+        }
     }
 
     /**

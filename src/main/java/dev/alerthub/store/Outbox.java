@@ -11,7 +11,13 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Alert events waiting to be routed: a {@link WorkQueue} over {@code alert_events}. An event is
@@ -50,33 +56,113 @@ public class Outbox {
         return new WorkQueue<>(db, clock, SHAPE, owner, lease, recoveryAge);
     }
 
-    /** Body: an event id. Leaves the event's alert as body, or null when it is not this caller's to route. */
-    public void claim(Exchange exchange) {
-        long id = exchange.getMessage().getBody(Long.class);
-        Alert alert = db.inTransaction(c -> {
-            if (queue.claim(c, id) == 0) {
-                return null;
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT body FROM alert_events WHERE id = ?")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return Json.read(rs.getString(1), Alert.class);
-                }
-            }
-        });
-        exchange.getMessage().setHeader(EVENT_ID, id);
-        exchange.getMessage().setBody(alert);
+    /** Exchange property: the outcomes of a claimed batch, written by {@link #finishBatch} in one transaction. */
+    public static final String OUTCOMES = "alerthub.outboxOutcomes";
+    /** Events handed to the router in one message (intake, recovery): one claim and one finish transaction each. */
+    public static final int BATCH = 100;
+
+    /** A claimed event: its id and alert. */
+    public record Claimed(long id, Alert alert) {
     }
 
-    /** The router finished with this event: every delivery it chose is recorded. */
+    /** What the router decided for the events of one batch, in the order it decided. */
+    static final class Outcomes {
+        private final Map<State, List<Long>> byState = new EnumMap<>(State.class);
+
+        synchronized void add(long id, State state) {
+            byState.computeIfAbsent(state, s -> new ArrayList<>()).add(id);
+        }
+
+        synchronized Map<State, List<Long>> drain() {
+            Map<State, List<Long>> out = new EnumMap<>(byState);
+            byState.clear();
+            return out;
+        }
+    }
+
+    /**
+     * Body: an event id, or a list of them (the intake's new events, the recovery's due ones). Claims
+     * those that are this caller's to route in one transaction, and leaves them as a list of
+     * {@link Claimed}, in id order (an event whose earlier sibling of the same alert is still open is
+     * left for later, as {@link WorkQueue#claim} does). The route splits the list and routes each alert
+     * on its own; {@link #routed} and {@link #silenced} collect the outcomes, {@link #finishBatch}
+     * writes them in one transaction. A crash before that leaves the events claimed: they are routed
+     * again when the lease is released (restart) or runs out, and what routing records is idempotent
+     * (one delivery per event, sink and target; one remediation per occurrence).
+     */
+    public void claimBatch(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        List<Long> ids = body instanceof Collection<?> many
+                ? many.stream().map(o -> ((Number) o).longValue()).toList()
+                : List.of(exchange.getMessage().getBody(Long.class));
+        List<Claimed> claimed = db.inTransaction(c -> {
+            List<Long> mine = queue.claimAll(c, ids);
+            Map<Long, Alert> alerts = new HashMap<>();
+            for (int from = 0; from < mine.size(); from += BATCH) {
+                List<Long> chunk = mine.subList(from, Math.min(mine.size(), from + BATCH));
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, body FROM alert_events WHERE id IN ("
+                        + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    Database.bind(ps, chunk.toArray());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            alerts.put(rs.getLong(1), Json.read(rs.getString(2), Alert.class));
+                        }
+                    }
+                }
+            }
+            return mine.stream().map(id -> new Claimed(id, alerts.get(id))).toList();
+        });
+        exchange.setProperty(OUTCOMES, new Outcomes());
+        exchange.getMessage().removeHeader(EVENT_ID);
+        exchange.getMessage().setBody(claimed);
+    }
+
+    /** Body: one {@link Claimed} of the batch. Leaves its alert as body and its id as header eventId. */
+    public void open(Exchange exchange) {
+        Claimed claimed = exchange.getMessage().getBody(Claimed.class);
+        exchange.getMessage().setHeader(EVENT_ID, claimed.id());
+        exchange.getMessage().setBody(claimed.alert());
+    }
+
+    /** Writes the outcomes the router collected for the batch: one transaction. */
+    public void finishBatch(Exchange exchange) {
+        Outcomes outcomes = exchange.getProperty(OUTCOMES, Outcomes.class);
+        if (outcomes == null) {
+            return;
+        }
+        Map<State, List<Long>> done = outcomes.drain();
+        if (done.isEmpty()) {
+            return;
+        }
+        db.inTransaction(c -> {
+            for (Map.Entry<State, List<Long>> e : done.entrySet()) {
+                queue.finishAll(c, e.getValue(), e.getKey());
+            }
+            return null;
+        });
+    }
+
+    private void finish(Exchange exchange, State state) {
+        long id = exchange.getMessage().getHeader(EVENT_ID, Long.class);
+        Outcomes batch = exchange.getProperty(OUTCOMES, Outcomes.class);
+        if (batch != null) {
+            batch.add(id, state);
+        } else {
+            queue.finish(id, state);
+        }
+    }
+
+    /**
+     * The router finished with this event: every delivery it chose is recorded. In a batch
+     * ({@link #claimBatch}) it is marked with the batch's other outcomes ({@link #finishBatch}).
+     */
     public void routed(Exchange exchange) {
-        queue.finish(exchange.getMessage().getHeader(EVENT_ID, Long.class), State.DONE);
+        finish(exchange, State.DONE);
     }
 
     /** A silence muted this event: nobody is told, and it is not routed again. */
     public void silenced(Exchange exchange) {
-        queue.finish(exchange.getMessage().getHeader(EVENT_ID, Long.class), State.SILENCED);
+        finish(exchange, State.SILENCED);
     }
 
     /**
@@ -111,6 +197,20 @@ public class Outbox {
     /** Events the fast path missed (crash, full queue, another replica died holding them), retries now due. */
     public List<Long> due() {
         return queue.due(500).stream().map(WorkQueue.Due::id).toList();
+    }
+
+    /** {@link #due()} in batches of at most {@link #BATCH}, each one message for {@link #claimBatch}. */
+    public List<List<Long>> dueBatches() {
+        return batches(due());
+    }
+
+    /** Event ids in batches of at most {@link #BATCH}. */
+    public static List<List<Long>> batches(List<Long> ids) {
+        List<List<Long>> out = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += BATCH) {
+            out.add(List.copyOf(ids.subList(from, Math.min(ids.size(), from + BATCH))));
+        }
+        return out;
     }
 
     /** Events not yet routed: the outbox depth. */

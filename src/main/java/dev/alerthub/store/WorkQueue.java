@@ -105,6 +105,41 @@ public final class WorkQueue<S extends Enum<S>> {
         }
     }
 
+    /**
+     * {@link #claim(Connection, long)} for many rows in one round trip (a JDBC batch, in id order:
+     * of two rows of one order key in {@code ids}, only the earlier is claimed). Returns the ids
+     * claimed, in id order.
+     */
+    public List<Long> claimAll(Connection c, List<Long> ids) throws SQLException {
+        List<Long> sorted = ids.stream().distinct().sorted().toList();
+        if (sorted.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        String t = shape.table();
+        String inOrder = shape.orderKey().isEmpty() ? "" : " AND NOT EXISTS (SELECT 1 FROM " + t + " p WHERE "
+                + shape.orderKey().stream().map(k -> "p." + k + " = " + t + "." + k).collect(Collectors.joining(" AND "))
+                + " AND p.id < " + t + ".id AND p.state IN " + open + ")";
+        List<Long> claimed = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t
+                + " SET state = ?, claimed_until = ?, lease_owner = ?, attempts = attempts + 1"
+                + " WHERE id = ? AND ((state = ? AND (due_at IS NULL OR due_at <= ?))"
+                + " OR (state = ? AND claimed_until < ?))" + inOrder)) {
+            for (long id : sorted) {
+                Database.bind(ps, shape.working().toString(), now.plus(lease), owner, id, shape.pending().toString(),
+                        now, shape.working().toString(), now);
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0) {
+                    claimed.add(sorted.get(i));
+                }
+            }
+        }
+        return claimed;
+    }
+
     public int claim(long id) {
         return db.inTransaction(c -> claim(c, id));
     }
@@ -121,6 +156,22 @@ public final class WorkQueue<S extends Enum<S>> {
         handedOut.remove(id);
         update(c, "SET state = ?, claimed_until = NULL, lease_owner = NULL, due_at = NULL WHERE id = ?",
                 state.toString(), id);
+    }
+
+    /** {@link #finish(Connection, long, Enum)} for many rows in one round trip. */
+    public void finishAll(Connection c, List<Long> ids, S state) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + shape.table()
+                + " SET state = ?, claimed_until = NULL, lease_owner = NULL, due_at = NULL WHERE id = ?")) {
+            for (long id : ids) {
+                handedOut.remove(id);
+                Database.bind(ps, state.toString(), id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     public void finish(long id, S state) {

@@ -118,6 +118,32 @@ class WorkQueueTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
+    void aBatchIsClaimedInOneTransactionInOrderAndItsOutcomesMarkedTogether(String kind) throws Exception {
+        store(kind);
+        WorkQueue<Outbox.State> q = queue("hub-1");
+        long first = event("a");
+        long second = event("a");
+        long other = event("b");
+        long heldElsewhere = event("c");
+        queue("hub-2").claim(heldElsewhere);
+
+        List<Long> claimed = db.inTransaction(c -> q.claimAll(c, List.of(other, second, first, heldElsewhere)));
+        assertThat(claimed).as("in id order; the later row of key a waits for its trigger; hub-2's lease holds")
+                .containsExactly(first, other);
+        assertThat(queue("hub-2").claim(first)).as("leased to hub-1").isZero();
+
+        db.inTransaction(c -> {
+            q.finishAll(c, claimed, Outbox.State.DONE);
+            return null;
+        });
+        assertThat(state(first)).isEqualTo("DONE");
+        assertThat(state(other)).isEqualTo("DONE");
+        List<Long> next = db.inTransaction(c -> q.claimAll(c, List.of(second)));
+        assertThat(next).containsExactly(second);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
     void aRetryWaitsForItsDueTimeWithoutAWorkerAndKeepsItsPlaceInOrder(String kind) throws Exception {
         store(kind);
         WorkQueue<Outbox.State> q = queue("hub-1");
