@@ -4,7 +4,9 @@
 #   bench/run.sh [ingest|storm|latency|startup|probes|all]
 # Settings (environment): BENCH_STORES="h2 postgresql" (ingest), BENCH_STORE=postgresql (storm),
 # BENCH_WARMUP=15 (s, each side), BENCH_SECONDS=10 (s per measurement), BENCH_XMX=-Xmx358m (the Helm
-# chart's limit, 512Mi, times its MaxRAMPercentage=70), PGURL=postgresql://postgres@127.0.0.1:5432/test.
+# chart's limit, 512Mi, times its MaxRAMPercentage=70), PGURL=postgresql://postgres@127.0.0.1:5432/test,
+# BENCH_JAR=target/alerthub.jar (another build to compare: its checkout's routes/ and config/ are used), BENCH_JFR=<dir> (a JFR recording per hub
+# run, settings=profile; summarise with bench/jfr-summary.sh <file>).
 # Everything binds 127.0.0.1 on free ports and is stopped at the end; a PostgreSQL run uses its own schema.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +16,11 @@ SECS=${BENCH_SECONDS:-10}
 XMX=${BENCH_XMX:--Xmx358m}
 PGURL=${PGURL:-postgresql://postgres@127.0.0.1:5432/test}
 AM_BIN=${AM_BIN:-/usr/bin/prometheus-alertmanager}
+JAR=$(realpath "${BENCH_JAR:-target/alerthub.jar}")
+HOME_DIR=$(realpath "${BENCH_JAR:+$(dirname "$JAR")/..}")
+HOME_DIR=${HOME_DIR:-$PWD}
 WORK=$(mktemp -d)
+HUBS=0
 PIDS=()
 SCHEMAS=()
 
@@ -35,7 +41,7 @@ machine() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
 build() {
-  [ -f target/alerthub.jar ] || mvn -o -B -q -DskipTests package || mvn -B -q -DskipTests package
+  [ -f "$JAR" ] || mvn -o -B -q -DskipTests package || mvn -B -q -DskipTests package
   command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 }
 
@@ -45,7 +51,7 @@ start_hub() {
   HUB_PORT=$(free_port); HUB_MPORT=$(free_port)
   local dir; dir=$(mktemp -d "$WORK/hub.XXXX")
   local props=(-Dcamel.server.port="$HUB_PORT" -Dcamel.management.port="$HUB_MPORT" -Dcamel.server.host=127.0.0.1
-               -Dcamel.management.host=127.0.0.1 -Dalerthub.config-dir="$PWD/config" -Dalerthub.routes-dir="$PWD/routes"
+               -Dcamel.management.host=127.0.0.1 -Dalerthub.config-dir="$HOME_DIR/config" -Dalerthub.routes-dir="$HOME_DIR/routes"
                -Dalerthub.store.url="jdbc:h2:file:$dir/data/alerthub")
   if [ "$store" = postgresql ]; then
     local schema="alerthub_bench_$$_${#SCHEMAS[@]}"
@@ -53,8 +59,10 @@ start_hub() {
     SCHEMAS+=("$schema")
     props+=("-Dalerthub.store.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema" -Dalerthub.store.username=postgres)
   fi
+  HUBS=$((HUBS + 1))
+  HUB_STORE=$store
   local t0; t0=$(now_ms)
-  (cd "$dir" && ALERTHUB_LOG_LEVEL=WARN exec java $XMX "${props[@]}" "$@" -jar "$OLDPWD/target/alerthub.jar" > hub.log 2>&1) &
+  (cd "$dir" && ALERTHUB_LOG_LEVEL=WARN exec java $XMX "${props[@]}" "$@" -jar "$JAR" > hub.log 2>&1) &
   HUB_PID=$!
   PIDS+=("$HUB_PID")
   HUB_LOG="$dir/hub.log"
@@ -64,6 +72,14 @@ start_hub() {
     sleep 0.05
   done
   HUB_READY_MS=$(( $(now_ms) - t0 ))
+}
+# a JFR recording of the measured part only (BENCH_JFR=<dir>), not of start-up and warm-up
+jfr_start() { [ -z "${BENCH_JFR:-}" ] || jcmd "$HUB_PID" JFR.start name=bench settings=profile > /dev/null; }
+jfr_stop() {
+  [ -z "${BENCH_JFR:-}" ] && return
+  mkdir -p "$BENCH_JFR"
+  local f; f="$(realpath "$BENCH_JFR")/hub-$1-$HUBS-$HUB_STORE.jfr"
+  jcmd "$HUB_PID" JFR.stop name=bench filename="$f" > /dev/null && echo "JFR recording: $f (bench/jfr-summary.sh $f)"
 }
 stop_hub() { kill "$HUB_PID" 2>/dev/null || true; wait "$HUB_PID" 2>/dev/null || true; }
 
@@ -105,6 +121,7 @@ ingest() {
     echo "| what | requests/s | alerts/s | p50 | p99 | non-2xx | load (1/5/15 min) |"
     echo "| --- | --- | --- | --- | --- | --- | --- |"
     warm resend.lua "$WARM" "$hub"; warm am-resend.lua "$WARM" "$am"
+    jfr_start
     measure "re-sent group: alerthub ($store)" "$SECS" resend.lua "$hub"; local h=$LAST_ALERTS_PER_S
     measure "re-sent group: Alertmanager" "$SECS" am-resend.lua "$am"; local a=$LAST_ALERTS_PER_S
     echo "| re-sent ratio alerthub / Alertmanager: $(echo "scale=2; $h/$a" | bc) (target 3.0) | | | | | | |"
@@ -112,6 +129,7 @@ ingest() {
     measure "all-new alerts: alerthub ($store, durable)" "$SECS" unique.lua "$hub"; h=$LAST_ALERTS_PER_S
     measure "all-new alerts: Alertmanager (memory)" "$SECS" am-unique.lua "$am"; a=$LAST_ALERTS_PER_S
     echo "| all-new ratio alerthub / Alertmanager: $(echo "scale=2; $h/$a" | bc) (target 1.0 on PostgreSQL, 0.5 on H2) | | | | | | |"
+    jfr_stop ingest
     stop_am; stop_hub
   done
 }
@@ -124,6 +142,7 @@ storm() {
   warm resend.lua "$WARM" "$hub"
   local before; before=$(metric_sum 'alerthub_alerts_received_total{')
   echo "store $store, no sink configured (deliveries are logged), load before $(load)"
+  jfr_start
   wrk -t2 -c32 -d"${SECS}s" -s bench/webhook/unique.lua "$hub" | grep -E 'Requests/sec|Non-2xx' || true
   local end; end=$(now_ms)
   local received=$(( $(metric_sum 'alerthub_alerts_received_total{') - before ))
@@ -138,6 +157,7 @@ storm() {
   echo "| store | alerts in the storm | storm end → all events routed (delivery rows written) | → all deliveries done | load after |"
   echo "| --- | --- | --- | --- | --- |"
   echo "| $store | $received | ${routed:-not within 20 min} ms | ${delivered:-not within 20 min} ms | $(load) |"
+  jfr_stop storm
   stop_hub
 }
 

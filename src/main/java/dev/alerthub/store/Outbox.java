@@ -58,8 +58,8 @@ public class Outbox {
 
     /** Exchange property: the outcomes of a claimed batch, written by {@link #finishBatch} in one transaction. */
     public static final String OUTCOMES = "alerthub.outboxOutcomes";
-    /** Events handed to the router in one message (intake, recovery): one claim and one finish transaction each. */
-    public static final int BATCH = 100;
+    /** Events handed to the router in one message (intake, recovery): one claim and one finish transaction each; small enough that a large webhook still keeps every dispatcher thread busy. */
+    public static final int BATCH = 25;
 
     /** A claimed event: its id and alert. */
     public record Claimed(long id, Alert alert) {
