@@ -22,8 +22,10 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -111,6 +113,8 @@ public class SilenceStore {
     public List<Long> endMutes() {
         Instant now = clock.instant();
         List<Active> active = active(now);
+        // the cache forgets silences that ended (a closed window's silence stays: it is still active by time)
+        compiled.keySet().retainAll(activeIds(now));
         Inhibitions inhibiting = inhibitions;
         List<Mutes.Muted> ended = mutes.whoseMuteEnded(active.stream().map(Active::id).toList(),
                 inhibiting == null ? List.of() : inhibiting.ruleNames());
@@ -142,16 +146,13 @@ public class SilenceStore {
         return null;
     }
 
-    /**
-     * The silences active now, their matchers compiled once per silence (read when first seen); a
-     * recurring one only while its window is open.
-     */
-    private List<Active> active(Instant now) {
-        List<String> ids = db.run(c -> {
+    /** The ids of the silences active now by time (recurring ones whatever their window), in check order. */
+    private Set<String> activeIds(Instant now) {
+        return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT id FROM silences WHERE starts_at <= ? AND ends_at > ? ORDER BY starts_at, id")) {
                 Database.bind(ps, now, now);
-                List<String> out = new ArrayList<>();
+                Set<String> out = new LinkedHashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(rs.getString(1));
@@ -160,12 +161,19 @@ public class SilenceStore {
                 return out;
             }
         });
+    }
+
+    /**
+     * The silences active now, their matchers compiled once per silence (read when first seen); a
+     * recurring one only while its window is open.
+     */
+    private List<Active> active(Instant now) {
+        Set<String> ids = activeIds(now);
         if (!compiled.keySet().containsAll(ids)) {
             for (Silence s : query("SELECT * FROM silences WHERE starts_at <= ? AND ends_at > ?", now, now)) {
                 compiled.putIfAbsent(s.id(), new Active(s.id(), s.matchers(), s.timeInterval()));
             }
         }
-        compiled.keySet().retainAll(ids);
         List<Active> out = new ArrayList<>(ids.size());
         for (String id : ids) {
             Active a = compiled.get(id);
