@@ -17,8 +17,8 @@ XMX=${BENCH_XMX:--Xmx358m}
 PGURL=${PGURL:-postgresql://postgres@127.0.0.1:5432/test}
 AM_BIN=${AM_BIN:-/usr/bin/prometheus-alertmanager}
 JAR=$(realpath "${BENCH_JAR:-target/alerthub.jar}")
-HOME_DIR=$(realpath "${BENCH_JAR:+$(dirname "$JAR")/..}")
-HOME_DIR=${HOME_DIR:-$PWD}
+HOME_DIR=$PWD
+[ -n "${BENCH_JAR:-}" ] && HOME_DIR=$(realpath "$(dirname "$JAR")/..")
 WORK=$(mktemp -d)
 HUBS=0
 PIDS=()
@@ -99,13 +99,14 @@ stop_am() { kill "$AM_PID" 2>/dev/null || true; wait "$AM_PID" 2>/dev/null || tr
 # measure <label> <seconds> <lua> <url>: one wrk run (-t2 -c32, 10 alerts per request), one table row
 measure() {
   local label=$1 secs=$2 lua=$3 url=$4 out
-  out=$(wrk -t2 -c32 -d"${secs}s" --latency -s "bench/webhook/$lua" "$url")
-  local rps p50 p99 errs
+  out=$(wrk -t2 -c32 -d"${secs}s" --timeout 10s --latency -s "bench/webhook/$lua" "$url")
+  local rps p50 p99 errs timeouts
   rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out")
   p99=$(awk '$1=="99%"{print $2}' <<<"$out")
   errs=$(awk '/Non-2xx/{print $NF}' <<<"$out")
-  printf '| %s | %.0f | %.0f | %s | %s | %s | %s |\n' "$label" "$rps" "$(echo "$rps*10" | bc)" "$p50" "$p99" "${errs:-0}" "$(load)"
+  timeouts=$(awk '/Socket errors/{print $NF}' <<<"$out")
+  printf '| %s | %.0f | %.0f | %s | %s | %s | %s | %s |\n' "$label" "$rps" "$(echo "$rps*10" | bc)" "$p50" "$p99" "${errs:-0}" "${timeouts:-0}" "$(load)"
   LAST_ALERTS_PER_S=$(echo "$rps*10" | bc)
 }
 warm() { wrk -t2 -c32 -d"${2}s" -s "bench/webhook/$1" "$3" > /dev/null; }
@@ -118,17 +119,17 @@ ingest() {
     start_hub "$store"; start_am
     local hub="http://127.0.0.1:$HUB_PORT/webhooks/alertmanager" am="http://127.0.0.1:$AM_PORT/api/v2/alerts"
     echo; echo "store $store, Alertmanager $AM_VERSION (in memory), warm-up ${WARM}s each side, load $(load)"
-    echo "| what | requests/s | alerts/s | p50 | p99 | non-2xx | load (1/5/15 min) |"
-    echo "| --- | --- | --- | --- | --- | --- | --- |"
+    echo "| what | requests/s | alerts/s | p50 | p99 | non-2xx | timeouts (10 s) | load (1/5/15 min) |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
     warm resend.lua "$WARM" "$hub"; warm am-resend.lua "$WARM" "$am"
     jfr_start
     measure "re-sent group: alerthub ($store)" "$SECS" resend.lua "$hub"; local h=$LAST_ALERTS_PER_S
     measure "re-sent group: Alertmanager" "$SECS" am-resend.lua "$am"; local a=$LAST_ALERTS_PER_S
-    echo "| re-sent ratio alerthub / Alertmanager: $(echo "scale=2; $h/$a" | bc) (target 3.0) | | | | | | |"
+    echo "| re-sent ratio alerthub / Alertmanager: $(echo "scale=2; $h/$a" | bc) (target 3.0) | | | | | | | |"
     warm unique.lua 5 "$hub"; warm am-unique.lua 5 "$am"
     measure "all-new alerts: alerthub ($store, durable)" "$SECS" unique.lua "$hub"; h=$LAST_ALERTS_PER_S
     measure "all-new alerts: Alertmanager (memory)" "$SECS" am-unique.lua "$am"; a=$LAST_ALERTS_PER_S
-    echo "| all-new ratio alerthub / Alertmanager: $(echo "scale=2; $h/$a" | bc) (target 1.0 on PostgreSQL, 0.5 on H2) | | | | | | |"
+    echo "| all-new ratio alerthub / Alertmanager: $(echo "scale=2; $h/$a" | bc) (target 1.0 on PostgreSQL, 0.5 on H2) | | | | | | | |"
     jfr_stop ingest
     stop_am; stop_hub
   done
@@ -143,7 +144,7 @@ storm() {
   local before; before=$(metric_sum 'alerthub_alerts_received_total{')
   echo "store $store, no sink configured (deliveries are logged), load before $(load)"
   jfr_start
-  wrk -t2 -c32 -d"${SECS}s" -s bench/webhook/unique.lua "$hub" | grep -E 'Requests/sec|Non-2xx' || true
+  wrk -t2 -c32 -d"${SECS}s" --timeout 10s -s bench/webhook/unique.lua "$hub" | grep -E 'Requests/sec|Non-2xx|Socket errors' || true
   local end; end=$(now_ms)
   local received=$(( $(metric_sum 'alerthub_alerts_received_total{') - before ))
   local routed="" delivered=""
@@ -165,7 +166,7 @@ latency() {
   echo; echo "## latency: webhook → PagerDuty stand-in, one new critical alert per webhook, open loop"
   echo "| rate | result | load |"
   echo "| --- | --- | --- |"
-  for rate in 100 1000; do
+  for rate in ${BENCH_RATES:-100 1000}; do
     local stub; stub=$(free_port)
     start_hub h2 -Dalerthub.pagerduty.url="http://127.0.0.1:$stub/v2/enqueue" \
         -Dalerthub.pagerduty.routing-key=bench-routing-key-0123456789abcdef -Dalerthub.delivery.pagerduty-per-minute=0
