@@ -10,6 +10,8 @@ import dev.alerthub.store.NotificationHistory;
 import dev.alerthub.intake.AlertmanagerIntake;
 import dev.alerthub.intake.IntakeLimits;
 import dev.alerthub.intake.ResentBodies;
+import dev.alerthub.intake.SlackInteraction;
+import dev.alerthub.intake.SlackSignature;
 import dev.alerthub.intake.WebhookGuard;
 import dev.alerthub.notify.DeliveryGate;
 import dev.alerthub.lifecycle.Templates;
@@ -19,6 +21,7 @@ import dev.alerthub.notify.SendFailures;
 import dev.alerthub.notify.SinkRetry;
 import dev.alerthub.notify.SinkSettings;
 import dev.alerthub.notify.Slack;
+import dev.alerthub.notify.SlackApi;
 import dev.alerthub.route.RoutingFacts;
 import dev.alerthub.store.AlertStore;
 import dev.alerthub.store.Backoff;
@@ -29,6 +32,7 @@ import dev.alerthub.store.Housekeeping;
 import dev.alerthub.store.LeaseOwner;
 import dev.alerthub.store.Outbox;
 import dev.alerthub.store.SilenceStore;
+import dev.alerthub.store.SlackMessages;
 import dev.alerthub.store.WorkQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -108,6 +112,8 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("alertmanagerIntake", new AlertmanagerIntake(IntakeLimits.from(p::getInt)));
         registry.bind("resentBodies", new ResentBodies(store, p.getInt("alerthub.webhook.resent-bodies", 10_000),
                 metrics));
+        registry.bind("slackSignature", new SlackSignature(p.get("alerthub.slack.signing-secret"), clock));
+        registry.bind("slackInteraction", new SlackInteraction());
         registry.bind("routingFacts", new RoutingFacts());
         registry.bind("responses", new HttpResponses());
         registry.bind("apiGuard", new ApiGuard(p.get("alerthub.api.token")));
@@ -120,7 +126,16 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("templates", templates);
         String alertsUrl = clientUrl(p);
         PagerDuty pagerDuty = new PagerDuty(new SinkSettings("pagerduty", p::find), alertsUrl, templates);
-        Slack slack = new Slack(new SinkSettings("slack", p::find), templates, alertsUrl);
+        SinkSettings slackSettings = new SinkSettings("slack", p::find);
+        SlackApi slackApi = new SlackApi(slackSettings, new SlackMessages(db, clock),
+                p.get("alerthub.slack.api-url", "https://slack.com/api"));
+        if (slackApi.isUsedFor("") && slackSettings.find("", "channel").isEmpty()) {
+            throw new IllegalArgumentException("alerthub.slack.channel: required with alerthub.slack.bot-token "
+                    + "(Slack Web API mode posts to this channel; env ALERTHUB_SLACK_CHANNEL)");
+        }
+        Slack slack = new Slack(slackSettings, templates, alertsUrl).webApi(slackApi)
+                .interactive(!p.get("alerthub.slack.signing-secret").isBlank());
+        registry.bind("slackApi", slackApi);
         Email email = new Email(new SinkSettings("email", p::find), p.get("alerthub.email.smtp-host"),
                 p.getInt("alerthub.email.smtp-port", 25), p.get("alerthub.email.from"),
                 p.get("alerthub.email.username"), p.get("alerthub.email.password")).texts(templates, alertsUrl);
@@ -140,7 +155,9 @@ public class HubConfiguration implements CamelConfiguration {
                 NotificationHistory.class)));
 
         logSink("pagerduty", pagerDuty.isEnabled(), p.get("alerthub.pagerduty.url"), "alerthub.pagerduty.routing-key");
-        logSink("slack", slack.isEnabled(), "incoming webhook", "alerthub.slack.webhook-url");
+        logSink("slack", slack.isEnabled(), slackApi.isUsedFor("") ? "Web API, channel "
+                + slackSettings.find("", "channel").orElse("") : "incoming webhook",
+                "alerthub.slack.webhook-url or alerthub.slack.bot-token");
         logSink("email", email.isEnabled(), "smtp " + p.get("alerthub.email.smtp-host") + ":"
                 + p.get("alerthub.email.smtp-port", "25"), "alerthub.email.smtp-host and alerthub.email.to");
     }

@@ -38,7 +38,8 @@ public class SendFailures {
 
     /** The sink's HTTP status, or null when it never answered. */
     static Integer status(Throwable cause) {
-        return cause instanceof HttpOperationFailedException h ? h.getStatusCode() : null;
+        return cause instanceof HttpOperationFailedException h ? h.getStatusCode()
+                : cause instanceof SlackApiException ? Integer.valueOf(200) : null;
     }
 
     /** The failure in words, without the request URL. */
@@ -50,6 +51,8 @@ public class SendFailures {
         if (cause instanceof HttpOperationFailedException h) {
             String body = h.getResponseBody() == null ? "" : h.getResponseBody().strip();
             text = "HTTP " + h.getStatusCode() + (body.isEmpty() ? "" : ": " + body);
+        } else if (cause instanceof SlackApiException s) {
+            text = "HTTP 200 ok:false from Slack " + s.method() + ": " + s.error();
         } else {
             String msg = cause.getMessage() == null ? "" : cause.getMessage().replaceAll("https?://\\S+", "<url>");
             text = cause.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg);

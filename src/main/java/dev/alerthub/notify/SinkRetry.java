@@ -62,6 +62,9 @@ public class SinkRetry {
             int s = h.getStatusCode();
             return s >= 400 && s < 500 && s != 408 && s != 429;
         }
+        if (t instanceof SlackApiException s) {
+            return !s.isTransient();
+        }
         return false;
     }
 
@@ -80,7 +83,10 @@ public class SinkRetry {
                     notNow.until(), notNow.getMessage());
             return;
         }
-        Long retryAfter = t instanceof HttpOperationFailedException h ? retryAfterMillis(h) : null;
+        // the bot token (Slack Web API mode) must not stay on an exchange that is logged or kept
+        exchange.getMessage().removeHeader("Authorization");
+        Long retryAfter = t instanceof HttpOperationFailedException h ? retryAfterMillis(h)
+                : t instanceof SlackApiException s ? retryAfterMillis(s.retryAfter()) : null;
         gate.failed(exchange, t, retryAfter == null ? null : Duration.ofMillis(retryAfter));
         metrics.count("alerthub.notifications", "sink", sink, "outcome", "failed-attempt");
         int attempt = exchange.getProperty(Deliveries.ATTEMPTS, 1, Integer.class);
@@ -108,7 +114,10 @@ public class SinkRetry {
 
     /** Retry-After in seconds or as an HTTP date, capped; null when absent or unreadable. */
     Long retryAfterMillis(HttpOperationFailedException h) {
-        String value = header(h.getResponseHeaders(), "Retry-After");
+        return retryAfterMillis(header(h.getResponseHeaders(), "Retry-After"));
+    }
+
+    Long retryAfterMillis(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }

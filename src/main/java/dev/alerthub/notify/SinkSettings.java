@@ -37,6 +37,23 @@ public final class SinkSettings {
         return nonBlank(properties.apply("alerthub." + sink + "." + key));
     }
 
+    /**
+     * As {@link #get}, without the warning: for a setting whose absence on a target is a choice (a
+     * team on an incoming webhook while the default uses the Web API's bot token).
+     */
+    public Optional<String> find(String target, String key) {
+        Optional<String> own = own(target, key);
+        return own.isPresent() ? own : nonBlank(properties.apply("alerthub." + sink + "." + key));
+    }
+
+    /** The target's own value, without falling back to the sink's default. */
+    public Optional<String> own(String target, String key) {
+        if (target == null || target.isBlank()) {
+            return Optional.empty();
+        }
+        return nonBlank(properties.apply("alerthub." + sink + ".targets." + target + "." + key));
+    }
+
     public String sink() {
         return sink;
     }

@@ -19,7 +19,14 @@ public class Slack {
     /** The message's first section, when the operator writes one: config/templates/slack-body.slack.mustache. */
     static final String BODY_TEMPLATE = "slack-body.slack";
 
+    /** The {@code action_id} of the acknowledge button (POST /webhooks/slack/interactions). */
+    public static final String ACK_ACTION = "alerthub-ack";
+    /** Exchange property: true when this send goes through the Web API ({@link SlackApi}). */
+    public static final String WEB_API = "slackWebApi";
+
     private final SinkSettings settings;
+    private SlackApi webApi;
+    private boolean interactive;
     private final MessageTexts texts;
     private final String alertsUrl;
 
@@ -122,12 +129,21 @@ public class Slack {
     }
 
     /**
-     * Property alerthub.request: a rendered message. Resolves the webhook URL for the header target, or
+     * Property alerthub.request: a rendered message. In Web API mode (a bot token applies to the
+     * target) marks it for {@link SlackApi}; else resolves the webhook URL for the header target, or
      * marks log-only. The URL (its path is the secret) goes in the CamelHttpUri header, which the send
      * route's fixed http endpoint calls instead of its own: it never becomes an endpoint URI, so JMX
      * and the endpoint registry never show it.
      */
     public void prepareSend(Exchange exchange) {
+        if (webApi != null && webApi.isUsedFor(Outbound.target(exchange))) {
+            Outbound.clearHeaders(exchange);
+            exchange.getMessage().setBody(Outbound.request(exchange));
+            Outbound.live(exchange, true);
+            exchange.setProperty(WEB_API, true);
+            return;
+        }
+        exchange.setProperty(WEB_API, false);
         Optional<String> url = settings.get(Outbound.target(exchange), "webhook-url");
         Outbound.clearHeaders(exchange);
         exchange.getMessage().setBody(Outbound.request(exchange));
@@ -140,6 +156,31 @@ public class Slack {
     }
 
     public boolean isEnabled() {
-        return settings.get("", "webhook-url").isPresent();
+        return settings.get("", "webhook-url").isPresent() || (webApi != null && webApi.isUsedFor(""));
+    }
+
+    /** Slack Web API mode for the targets a bot token applies to (docs/sinks.md#slack-web-api). */
+    public Slack webApi(SlackApi api) {
+        this.webApi = api;
+        return this;
+    }
+
+    /** With a signing secret, Slack's button clicks reach the hub: firing alerts offer an acknowledge button. */
+    public Slack interactive(boolean interactive) {
+        this.interactive = interactive;
+        return this;
+    }
+
+    /**
+     * A rendered alert message (JSON) with the acknowledge button ({@code action_id} alerthub-ack, value
+     * the alert's fingerprint or {@code group:<id>} for a group message) when the hub can receive the click
+     * and the alert is firing; else the message as it was.
+     */
+    public String offerAck(String json, Alert alert, String groupId) {
+        if (!interactive || alert == null || !alert.isFiring()) {
+            return json;
+        }
+        String value = groupId != null && !groupId.isBlank() ? "group:" + groupId : alert.fingerprint();
+        return SlackMessage.withActionButton(json, "Acknowledge", ACK_ACTION, value);
     }
 }

@@ -79,6 +79,29 @@ public final class SlackMessage {
         return this;
     }
 
+    /**
+     * A rendered message (JSON) with an interactive button added to its actions block: Slack sends a
+     * click to the app's interactivity URL with this {@code action_id} and {@code value}, both data.
+     */
+    public static String withActionButton(String json, String label, String actionId, String value) {
+        ObjectNode message = (ObjectNode) Json.read(json, com.fasterxml.jackson.databind.JsonNode.class);
+        ArrayNode blocks = message.withArray("blocks");
+        ObjectNode actions = null;
+        for (com.fasterxml.jackson.databind.JsonNode b : blocks) {
+            if ("actions".equals(b.path("type").asText())) {
+                actions = (ObjectNode) b;
+            }
+        }
+        if (actions == null) {
+            actions = blocks.addObject().put("type", "actions");
+        }
+        ObjectNode button = Json.MAPPER.createObjectNode().put("type", "button").put("action_id", actionId)
+                .put("value", cut(value, 2000)).put("style", "primary");
+        button.putObject("text").put("type", "plain_text").put("text", cut(escape(label), 75));
+        actions.withArray("elements").insert(0, button);
+        return message.toString();
+    }
+
     public String json() {
         return message.toString();
     }

@@ -1,5 +1,6 @@
 package dev.alerthub.remediate;
 
+import dev.alerthub.notify.SlackApi;
 import dev.alerthub.notify.SlackMessage;
 import dev.alerthub.notify.SlackMessage.Mrkdwn;
 import dev.alerthub.store.DeadLetters;
@@ -31,6 +32,8 @@ public class RemediationMessages {
         exchange.setProperty(Deliveries.SINK, "slack");
         exchange.setProperty(Deliveries.TARGET, target);
         exchange.setProperty(Deliveries.ALERT, row.alert());
+        // Slack Web API mode: a reply in the thread of the alert's message, not a message of its own
+        exchange.setProperty(SlackApi.REPLY, true);
         exchange.setProperty(DeadLetters.REQUEST, verdict == null ? decision(row) : verification(row, verdict));
     }
 

@@ -162,12 +162,14 @@ public class DeadLetters {
                     return null;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT sink, target, request, event_id FROM dead_letters WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT l.sink, l.target, l.request, l.event_id, d.context, d.fingerprint
+                    FROM dead_letters l LEFT JOIN deliveries d ON d.id = l.delivery_id WHERE l.id = ?""")) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)};
+                    return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6)};
                 }
             }
         });
@@ -191,6 +193,11 @@ public class DeadLetters {
         exchange.setProperty(Deliveries.SINK, row[0]);
         exchange.setProperty(Deliveries.TARGET, row[1]);
         exchange.setProperty(REQUEST, row[2]);
+        // sent as the delivery would have been (a Slack Web API message edits its alert's message)
+        Deliveries.restoreContext(exchange, row[4]);
+        if (row[5] != null && !row[5].isEmpty()) {
+            exchange.setProperty(Deliveries.FINGERPRINT, row[5]);
+        }
         if (row[3] != null && ROUTE.equals(row[0])) {
             requeueEvent(Long.parseLong(row[3]));
         }

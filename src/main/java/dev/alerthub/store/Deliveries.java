@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One row per (event, sink, target) the router chose: a {@link WorkQueue} over {@code deliveries}.
@@ -43,6 +45,15 @@ public class Deliveries {
     public static final String THREAD_KEY = "alerthub.threadKey";
     /** Exchange property: the fingerprint of the alert a delivery is about ("" for none). */
     public static final String FINGERPRINT = "alerthub.fingerprint";
+
+    /**
+     * Exchange properties a sink reads at send time, kept with the delivery (column {@code context}) so
+     * that a retry, the recovery poller and a dead-letter replay send it as the fast path would: the
+     * Slack message key (the grouping sets it to the group key), "this is a reminder" (a Slack thread
+     * reply), "this is a thread reply" (a remediation action) and the group id (the ack button's value).
+     */
+    public static final List<String> CONTEXT = List.of("alerthub.slackThreadKey", "alerthub.reminder",
+            "alerthub.slackReply", "alerthub.groupId");
 
     /** A delivery's states, as stored. */
     public enum State { PENDING, SENDING, SENT, DEAD }
@@ -79,19 +90,28 @@ public class Deliveries {
         long eventId = exchange.getMessage().getHeader(Outbox.EVENT_ID, Long.class);
         String target = exchange.getMessage().getHeader(TARGET, "", String.class);
         exchange.getMessage().removeHeader(TARGET);
+        String context = context(exchange);
         long id = db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(db.dialect().insertDelivery())) {
                 Database.bind(ps, eventId, alert.fingerprint(), sink, target, clock.instant());
                 ps.executeUpdate();
             }
+            long created;
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT id FROM deliveries WHERE event_id = ? AND sink = ? AND target = ?")) {
                 Database.bind(ps, eventId, sink, target);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getLong(1);
+                    created = rs.getLong(1);
                 }
             }
+            if (context != null) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET context = ? WHERE id = ?")) {
+                    Database.bind(ps, context, created);
+                    ps.executeUpdate();
+                }
+            }
+            return created;
         });
         exchange.getMessage().setHeader(DELIVERY_ID, id);
     }
@@ -111,10 +131,11 @@ public class Deliveries {
         String threadKey = exchange.getProperty(THREAD_KEY, String.class);
         long id = db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO deliveries (fingerprint, sink, target, state, created_at, request, kind, thread_key)
-                    VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                    INSERT INTO deliveries (fingerprint, sink, target, state, created_at, request, kind, thread_key,
+                                            context)
+                    VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
                 Database.bind(ps, alert == null ? "" : alert.fingerprint(), sink, target, clock.instant(), request,
-                        kind, threadKey);
+                        kind, threadKey, context(exchange));
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -139,7 +160,8 @@ public class Deliveries {
                 return null;
             }
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT d.sink, d.target, d.request, d.first_failed_at, e.body, d.fingerprint, d.kind, d.thread_key
+                    SELECT d.sink, d.target, d.request, d.first_failed_at, e.body, d.fingerprint, d.kind, d.thread_key,
+                           d.context
                     FROM deliveries d LEFT JOIN alert_events e ON e.id = d.event_id WHERE d.id = ?""")) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -147,7 +169,8 @@ public class Deliveries {
                     String body = rs.getString("body");
                     return new Claimed(rs.getString("sink"), rs.getString("target"), rs.getString("request"),
                             Database.instant(rs, "first_failed_at"), body == null ? null : Json.read(body, Alert.class),
-                            attempts, rs.getString("fingerprint"), rs.getString("kind"), rs.getString("thread_key"));
+                            attempts, rs.getString("fingerprint"), rs.getString("kind"), rs.getString("thread_key"),
+                            rs.getString("context"));
                 }
             }
         });
@@ -167,6 +190,7 @@ public class Deliveries {
             exchange.setProperty(REMINDER, "reminder".equals(claimed.kind()));
         }
         exchange.setProperty(THREAD_KEY, claimed.threadKey() != null ? claimed.threadKey() : claimed.fingerprint());
+        restoreContext(exchange, claimed.context());
         if (claimed.request() != null) {
             exchange.setProperty(DeadLetters.REQUEST, claimed.request());
             exchange.getMessage().setBody(claimed.request());
@@ -176,7 +200,26 @@ public class Deliveries {
     }
 
     private record Claimed(String sink, String target, String request, Instant firstFailed, Alert alert,
-                           int attempts, String fingerprint, String kind, String threadKey) {
+                           int attempts, String fingerprint, String kind, String threadKey, String context) {
+    }
+
+    /** The {@link #CONTEXT} properties this exchange has, as stored; null when it has none. */
+    static String context(Exchange exchange) {
+        Map<String, String> values = new TreeMap<>();
+        for (String name : CONTEXT) {
+            String v = exchange.getProperty(name, String.class);
+            if (v != null && !v.isEmpty()) {
+                values.put(name, v);
+            }
+        }
+        return values.isEmpty() ? null : Json.write(values);
+    }
+
+    /** Sets the stored {@link #CONTEXT} properties again (a dead-letter replay uses it too). */
+    public static void restoreContext(Exchange exchange, String context) {
+        if (context != null && !context.isEmpty()) {
+            Json.read(context, Map.class).forEach((k, v) -> exchange.setProperty(String.valueOf(k), v));
+        }
     }
 
     /** The sink accepted it (or, for a sink that is not configured, it was logged). */

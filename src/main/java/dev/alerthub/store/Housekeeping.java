@@ -54,6 +54,8 @@ public class Housekeeping {
             n.put("silences", update(c, "DELETE FROM silences WHERE ends_at < ?", before));
             n.put("alert_lifecycle", AlertLifecycle.purge(c, before));
             n.put("notification_attempts", NotificationHistory.purge(c, clock.instant().minus(historyRetention)));
+            // a Slack message nobody edited for the retention is not edited again: a later change posts anew
+            n.put("slack_messages", update(c, "DELETE FROM slack_messages WHERE updated_at < ?", before));
             return n;
         });
         if (removed.values().stream().mapToInt(Integer::intValue).sum() > 0) {

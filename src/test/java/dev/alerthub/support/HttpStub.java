@@ -48,6 +48,7 @@ public class HttpStub implements AutoCloseable {
     private final Deque<Response> script = new ArrayDeque<>();
     private final Function<Request, String> validator;
     private volatile Response normal;
+    private volatile Function<Request, Response> responder;
     private volatile Outage outage;
 
     public HttpStub(Response normal, Function<Request, String> validator) {
@@ -75,6 +76,12 @@ public class HttpStub implements AutoCloseable {
 
     public void setNormal(Response normal) {
         this.normal = normal;
+    }
+
+    /** The normal answer computed from each request (a stateful stand-in such as Slack's Web API). */
+    public HttpStub respondWith(Function<Request, Response> responder) {
+        this.responder = responder;
+        return this;
     }
 
     /**
@@ -132,7 +139,11 @@ public class HttpStub implements AutoCloseable {
             Outage o = outage;
             synchronized (this) {
                 answer = !script.isEmpty() ? script.poll()
-                        : o != null && r.at().isBefore(o.until()) ? o.answer() : normal;
+                        : o != null && r.at().isBefore(o.until()) ? o.answer() : null;
+            }
+            if (answer == null) {
+                Function<Request, Response> f = responder;
+                answer = f != null ? f.apply(r) : normal;
             }
         }
         if (answer.status() >= 200 && answer.status() < 300) {
