@@ -72,7 +72,8 @@ public class SlackApi {
         boolean reply = exchange.getProperty(REMINDER, false, Boolean.class)
                 || exchange.getProperty(REPLY, false, Boolean.class);
         boolean repost = exchange.getProperty(REPOST, false, Boolean.class);
-        Optional<Posted> message = repost ? Optional.empty() : messages.find(target, key);
+        // a message about no alert (the digest) is a message of its own, never edited
+        Optional<Posted> message = repost || key.isEmpty() ? Optional.empty() : messages.find(target, key);
         ObjectNode body = (ObjectNode) read(Outbound.request(exchange));
         String method;
         if (message.isPresent() && !reply) {
@@ -104,7 +105,7 @@ public class SlackApi {
         exchange.removeProperty(REPOST);
         JsonNode answer = read(exchange.getMessage().getBody(String.class));
         if (answer.path("ok").asBoolean(false)) {
-            if (call.method().equals(POST) && !call.reply()) {
+            if (call.method().equals(POST) && !call.reply() && !call.key().isEmpty()) {
                 messages.save(call.target(), call.key(), new Posted(answer.path("channel").asText(),
                         answer.path("ts").asText()));
             } else if (call.method().equals(UPDATE)) {

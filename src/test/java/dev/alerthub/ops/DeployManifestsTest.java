@@ -212,6 +212,7 @@ class DeployManifestsTest {
         Set<String> keys = new TreeSet<>();
         secret.path("data").fieldNames().forEachRemaining(keys::add);
         assertThat(keys).contains("ALERTHUB_WEBHOOK_TOKEN", "ALERTHUB_PAGERDUTY_ROUTING_KEY", "ALERTHUB_SLACK_WEBHOOK_URL",
+                "ALERTHUB_SLACK_BOT_TOKEN", "ALERTHUB_SLACK_SIGNING_SECRET",
                 "ALERTHUB_EMAIL_PASSWORD", "ALERTHUB_STORE_PASSWORD");
         // the base ships placeholders only
         secret.path("data").forEach(v -> assertThat(v.asText()).isEmpty());
