@@ -6,7 +6,6 @@ import dev.alerthub.support.Fixtures;
 import dev.alerthub.support.HttpStub;
 import dev.alerthub.support.SinkStubs;
 import dev.alerthub.support.TestHub;
-import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,42 +22,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Slack's interactivity requests through the real route: signed exactly as Slack signs them (v0
+ * Slack's interactivity requests through the real routes: signed exactly as Slack signs them (v0
  * HMAC-SHA256 of "v0:timestamp:raw body", form-encoded payload), a click on the hub's Acknowledge
- * button reaches direct:acknowledge; unsigned, wrongly signed, stale and future-skewed requests are
+ * button acknowledges the alert through direct:acknowledge; unsigned, wrongly signed, stale and future-skewed requests are
  * 401 and acknowledge nothing.
  */
 class SlackInteractionsTest {
     static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
     static HttpStub slack;
     static TestHub hub;
-    /** What reached direct:acknowledge (a stand-in until the ack route is on main). */
-    static final List<Map<String, Object>> acks = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() {
         slack = SinkStubs.slack();
         hub = TestHub.builder().slack(slack).property("alerthub.slack.signing-secret", SECRET).start();
-        boolean served = hub.context().getRoutes().stream()
-                .anyMatch(r -> r.getEndpoint().getEndpointUri().equals("direct://acknowledge"));
-        if (!served) {
-            hub.context().addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("direct:acknowledge").routeId("acknowledge-stand-in")
-                            .process(e -> acks.add(Map.copyOf(e.getMessage().getHeaders())));
-                }
-            });
-            // the supervising route controller leaves a route added after start-up stopped
-            hub.context().getRouteController().startRoute("acknowledge-stand-in");
-        }
     }
 
     @AfterAll
@@ -71,32 +53,45 @@ class SlackInteractionsTest {
     void clean() {
         hub.reset();
         slack.clear();
-        acks.clear();
+    }
+
+    /** The captured warning, firing and notified: something a click can acknowledge. */
+    static void firing() {
+        hub.postWebhook(Fixtures.webhook("webhook-firing-warning"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().size() == 1);
+    }
+
+    static JsonNode alert(String fingerprint) {
+        return Json.read(hub.get("/api/alerts/" + fingerprint).body(), JsonNode.class);
     }
 
     @Test
-    void aCorrectlySignedClickOnAcknowledgeReachesDirectAcknowledge() {
+    void aCorrectlySignedClickOnAcknowledgeAcknowledgesTheAlertAsTheSlackUser() {
+        firing();
         byte[] body = click("79675fe29d883a02");
         HttpResponse<String> answer = post(body, now(), signature(now(), body));
 
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.body()).isEmpty();
-        assertThat(acks).hasSize(1);
-        assertThat(acks.get(0)).containsEntry("ackTarget", "79675fe29d883a02").containsEntry("ackBy", "amy.mcgee")
-                .containsEntry("ackComment", "via Slack");
-        // none of Slack's own headers or form fields go on to the acknowledgement
-        assertThat(acks.get(0)).doesNotContainKeys("payload", "X-Slack-Signature");
+        JsonNode alert = alert("79675fe29d883a02");
+        assertThat(alert.path("acknowledgedBy").asText()).isEqualTo("amy.mcgee");
+        // the acknowledgement is told in Slack: a message saying who, without the button
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().size() == 2);
+        assertThat(slack.accepted().get(1).body()).contains("Acknowledged by amy.mcgee").doesNotContain("alerthub-ack");
     }
 
     @Test
-    void aGroupMessagesButtonAcknowledgesTheGroup() {
+    void aGroupMessagesButtonAsksDirectAcknowledgeForTheGroup() {
         byte[] body = click("group:42");
-        assertThat(post(body, now(), signature(now(), body)).statusCode()).isEqualTo(200);
-        assertThat(acks).singleElement().extracting(a -> a.get("ackTarget")).isEqualTo("group:42");
+        HttpResponse<String> answer = post(body, now(), signature(now(), body));
+        // groups are not kept yet (lifecycle/AlertGroups): the ack route itself answers about group 42
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("42");
     }
 
     @Test
     void unsignedWronglySignedStaleAndFutureRequestsAre401AndAcknowledgeNothing() {
+        firing();
         byte[] body = click("79675fe29d883a02");
         long now = now();
         assertRefused(post(body, null, null));
@@ -108,14 +103,15 @@ class SlackInteractionsTest {
         // correctly signed, but captured 6 minutes ago (a replay) or 6 minutes ahead of the hub's clock
         assertRefused(post(body, now - 360, signature(now - 360, body)));
         assertRefused(post(body, now + 360, signature(now + 360, body)));
-        assertThat(acks).isEmpty();
+        assertThat(alert("79675fe29d883a02").path("acknowledgedBy").isMissingNode()
+                || alert("79675fe29d883a02").path("acknowledgedBy").isNull()).isTrue();
     }
 
     @Test
     void otherInteractionsAreAnswered200AndIgnored() {
         byte[] body = form("{\"type\":\"block_actions\",\"user\":{\"id\":\"U1\"},\"actions\":[{\"action_id\":\"other\",\"value\":\"x\"}]}");
         assertThat(post(body, now(), signature(now(), body)).statusCode()).isEqualTo(200);
-        assertThat(acks).isEmpty();
+        assertThat(hub.get("/api/alerts").body()).doesNotContain("acknowledgedBy");
     }
 
     @Test

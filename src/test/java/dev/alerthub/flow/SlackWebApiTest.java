@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,7 @@ class SlackWebApiTest {
                 .property("alerthub.slack.bot-token", SlackApiStub.TOKEN)
                 .property("alerthub.slack.channel", SlackApiStub.CHANNEL)
                 .property("alerthub.slack.api-url", slack.url())
+                .property("alerthub.slack.signing-secret", "test-signing-secret")
                 .property("alerthub.delivery.slack-per-second", "0");
         return (dataDir == null ? b : b.dataDir(dataDir)).start();
     }
@@ -93,6 +95,23 @@ class SlackWebApiTest {
         assertThat(slack.messages().get(0).versions().get(0).path("text").asText()).startsWith("[FIRING] HighLatencyP95");
         assertThat(slack.messages().get(0).text()).startsWith("[RESOLVED] HighLatencyP95");
         assertThat(slack.http().violations()).isEmpty();
+    }
+
+    @Test
+    void anAcknowledgementEditsTheMessageToSayWhoAndDropsTheButton() {
+        hub.postWebhook(Fixtures.webhook("webhook-firing-warning"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.messages().size() == 1);
+        assertThat(slack.messages().get(0).current().toString()).contains("\"action_id\":\"alerthub-ack\"");
+
+        HttpResponse<String> ack = hub.post("/api/alerts/79675fe29d883a02/ack",
+                "{\"by\":\"amy\"}".getBytes(StandardCharsets.UTF_8), "application/json", null);
+        assertThat(ack.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.messages().get(0).versions().size() == 2);
+
+        assertThat(slack.messages()).hasSize(1);
+        assertThat(slack.calls().get(slack.calls().size() - 1).method()).isEqualTo("chat.update");
+        assertThat(slack.messages().get(0).current().toString()).contains("Acknowledged by amy")
+                .doesNotContain("alerthub-ack");
     }
 
     @Test
