@@ -155,8 +155,9 @@ public class AlertLifecycle {
     }
 
     /**
-     * Firing alerts not acknowledged whose last reminder (or, before the first, whose start) is at
-     * least {@code interval} ago: the reminders' candidates.
+     * Firing alerts not acknowledged whose last reminder (or, before the first, whose start and
+     * whose Slack/email notification) is at least {@code interval} ago: the reminders' candidates.
+     * A firing first told late (a silence that ended) is reminded an interval after it was told.
      */
     public List<Alert> toRemind(Duration interval, int limit) {
         Instant before = clock.instant().minus(interval);
@@ -165,7 +166,11 @@ public class AlertLifecycle {
                 LEFT JOIN alert_lifecycle l ON l.fingerprint = a.fingerprint AND l.starts_at = a.starts_at
                 WHERE a.status = 'firing' AND a.starts_at <= ?
                   AND (l.fingerprint IS NULL OR (l.acknowledged_at IS NULL AND (l.reminded_at IS NULL OR l.reminded_at <= ?)))
-                ORDER BY a.starts_at LIMIT ?""", before, before, limit);
+                  AND (l.reminded_at IS NOT NULL OR NOT EXISTS (
+                       SELECT 1 FROM deliveries d JOIN alert_events e ON e.id = d.event_id
+                       WHERE e.fingerprint = a.fingerprint AND e.status = 'firing' AND e.starts_at = a.starts_at
+                         AND d.sink IN ('slack', 'email') AND d.sent_at > ?))
+                ORDER BY a.starts_at LIMIT ?""", before, before, before, limit);
     }
 
     /**

@@ -126,4 +126,26 @@ class AlertLifecycleStoreTest {
         clock.advance(every);
         assertThat(lifecycle.toRemind(every, 10)).hasSize(1);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void anAlertFirstToldLateIsRemindedAnIntervalAfterItWasTold(String kind) throws Exception {
+        Database db = store(kind);
+        AlertLifecycle lifecycle = new AlertLifecycle(db, clock);
+        Alert firing = Alert.of(AlertStatus.FIRING, SLOW, Map.of(), T, null, null, "alertmanager");
+        long event = alerts.accept(List.of(firing)).newEvents().get(0);
+        // a silence held it for three hours: Slack heard of it then
+        try (var c = db.dataSource().getConnection(); var ps = c.prepareStatement("INSERT INTO deliveries"
+                + " (event_id, fingerprint, sink, target, state, created_at, sent_at) VALUES (?, ?, 'slack', '', 'SENT', ?, ?)")) {
+            Database.bind(ps, event, firing.fingerprint(), T.plus(Duration.ofHours(3)), T.plus(Duration.ofHours(3)));
+            ps.executeUpdate();
+        }
+
+        clock.advance(Duration.ofHours(5));
+        assertThat(lifecycle.toRemind(Duration.ofHours(4), 10)).isEmpty();
+        clock.advance(Duration.ofHours(2));
+        assertThat(lifecycle.toRemind(Duration.ofHours(4), 10)).hasSize(1);
+        assertThat(lifecycle.markReminded(firing, Duration.ofHours(4)))
+                .containsExactly(new AlertLifecycle.Target("slack", ""));
+    }
 }
