@@ -41,7 +41,11 @@ machine() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
 build() {
-  [ -f "$JAR" ] || mvn -o -B -q -DskipTests package || mvn -B -q -DskipTests package
+  # (re)build this checkout's jar when it is missing or older than its sources; a BENCH_JAR is used as it is
+  if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; }; then
+    mvn -o -B -q -DskipTests package || mvn -B -q -DskipTests package
+  fi
+  [ -f "$JAR" ] || { echo "no jar at $JAR" >&2; exit 2; }
   command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 }
 
