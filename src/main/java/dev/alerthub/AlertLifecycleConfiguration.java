@@ -22,7 +22,7 @@ import java.time.Clock;
 
 /**
  * What happens to an alert after it was notified (docs/lifecycle.md): acknowledgements
- * ({@code acknowledge}, {@code alertGroups} for {@code group:<id>}), escalation and reminders
+ * ({@code acknowledge}; {@code group:<id>} through the store's {@code alertGroups}), escalation and reminders
  * ({@code lifecycleSweep}), and the messages they send ({@code outgoing}). Needs the {@code database} and {@code slack} HubConfiguration binds. The clock
  * is the bean bound as {@code clock} when there is one (tests), else UTC system time.
  */
@@ -36,11 +36,8 @@ public class AlertLifecycleConfiguration implements CamelConfiguration {
         Clock clock = LifecycleConfiguration.clock(registry);
         AlertLifecycle lifecycle = new AlertLifecycle(registry.lookupByNameAndType("database", Database.class), clock);
         registry.bind("alertLifecycle", lifecycle);
-        AlertGroups groups = registry.lookupByNameAndType("alertGroups", AlertGroups.class);
-        if (groups == null) {
-            groups = new AlertGroups();
-            registry.bind("alertGroups", groups);
-        }
+        // group:<id> acknowledges the firing alerts of the store's group (bound as alertGroups by HubConfiguration)
+        AlertGroups groups = new AlertGroups(registry.findSingleByType(dev.alerthub.store.AlertGroups.class));
         registry.bind("acknowledge", new Acknowledge(lifecycle, groups, registry.lookupByNameAndType("slack", Slack.class)));
         registry.bind("outgoing", new Outgoing.Properties());
 

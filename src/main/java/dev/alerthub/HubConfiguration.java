@@ -16,6 +16,7 @@ import dev.alerthub.intake.WebhookGuard;
 import dev.alerthub.notify.DeliveryGate;
 import dev.alerthub.lifecycle.Templates;
 import dev.alerthub.notify.Email;
+import dev.alerthub.notify.GroupMessages;
 import dev.alerthub.notify.PagerDuty;
 import dev.alerthub.notify.SendFailures;
 import dev.alerthub.notify.SinkRetry;
@@ -23,6 +24,7 @@ import dev.alerthub.notify.SinkSettings;
 import dev.alerthub.notify.Slack;
 import dev.alerthub.notify.SlackApi;
 import dev.alerthub.route.RoutingFacts;
+import dev.alerthub.store.AlertGroups;
 import dev.alerthub.store.AlertStore;
 import dev.alerthub.store.Backoff;
 import dev.alerthub.store.Database;
@@ -142,6 +144,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("pagerDuty", pagerDuty);
         registry.bind("slack", slack);
         registry.bind("email", email);
+        registry.bind("groupMessages", new GroupMessages(templates, alertsUrl));
         email.configure(context);
         DeliveryGate gate = new DeliveryGate(clock, p.getDuration("alerthub.delivery.breaker.open-for",
                 Duration.ofSeconds(15)), p.getInt("alerthub.delivery.breaker.minimum-calls", 5), Map.of(
@@ -188,7 +191,11 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("outbox", outbox);
         NotificationHistory history = new NotificationHistory(db, clock);
         registry.bind("notificationHistory", history);
-        Deliveries deliveries = new Deliveries(db, clock, sends, metrics, history);
+        // grouped notifications (docs/sinks.md#grouping)
+        AlertGroups groups = new AlertGroups(db, clock, p.getDuration("alerthub.delivery.group-hold",
+                Duration.ofSeconds(30)), p.getInt("alerthub.pagerduty.group-above", 10));
+        registry.bind("alertGroups", groups);
+        Deliveries deliveries = new Deliveries(db, clock, sends, metrics, history, groups);
         registry.bind("deliveries", deliveries);
         metrics.gauge("alerthub.outbox.depth", "alert events stored but not yet routed", outbox::depth);
         return deliveries;

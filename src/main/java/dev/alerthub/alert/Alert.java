@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * @param source       who produced it: {@code alertmanager}, {@code probe:<id>}, {@code hub}
  * @param generatorURL link back to the expression that fired, may be null
  * @param endsAt       null while firing
+ * @param groupKey     the Alertmanager group it arrived in ({@code groupKey} of the webhook), null for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Alert(
@@ -28,7 +29,8 @@ public record Alert(
         Instant startsAt,
         Instant endsAt,
         String generatorURL,
-        String source) {
+        String source,
+        String groupKey) {
 
     public Alert {
         Objects.requireNonNull(fingerprint, "fingerprint");
@@ -39,6 +41,13 @@ public record Alert(
         severity = severity != null ? severity : Severity.of(labels.get(Severity.LABEL));
         alertname = alertname != null ? alertname : labels.getOrDefault("alertname", "");
         source = source != null ? source : "unknown";
+        groupKey = groupKey == null || groupKey.isBlank() ? null : groupKey;
+    }
+
+    /** An alert outside any group. */
+    public Alert(String fingerprint, AlertStatus status, Severity severity, String alertname, Map<String, String> labels,
+                 Map<String, String> annotations, Instant startsAt, Instant endsAt, String generatorURL, String source) {
+        this(fingerprint, status, severity, alertname, labels, annotations, startsAt, endsAt, generatorURL, source, null);
     }
 
     /** Builds an alert from labels alone: severity, alertname and fingerprint follow from them. */
@@ -90,6 +99,30 @@ public record Alert(
 
     public Alert withStatus(AlertStatus newStatus, Instant newEndsAt) {
         return new Alert(fingerprint, newStatus, severity, alertname, labels, annotations, startsAt, newEndsAt,
-                generatorURL, source);
+                generatorURL, source, groupKey);
+    }
+
+    public Alert withGroupKey(String key) {
+        return new Alert(fingerprint, status, severity, alertname, labels, annotations, startsAt, endsAt,
+                generatorURL, source, key);
+    }
+
+    /**
+     * The group this alert is notified with (docs/sinks.md#grouping): its Alertmanager group, or for a
+     * probe's alert the probe ({@code probe:<id>}); null when it belongs to none (notified alone).
+     */
+    @JsonIgnore
+    public String group() {
+        if (groupKey != null) {
+            return groupKey;
+        }
+        return source.startsWith("probe:") ? source : null;
+    }
+
+    /** A short stable id of {@link #group()} (16 hex digits), or null. */
+    @JsonIgnore
+    public String groupHash() {
+        String g = group();
+        return g == null ? null : Fingerprints.hash(g);
     }
 }

@@ -38,6 +38,11 @@ public final class Fingerprints {
         return String.format("%016x", h);
     }
 
+    /** FNV-1a 64 of a string's UTF-8 bytes as 16 hex digits: a short stable id for a long key (an alert group's). */
+    public static String hash(String key) {
+        return String.format("%016x", add(OFFSET, key.getBytes(StandardCharsets.UTF_8)));
+    }
+
     private static Map<String, String> sorted(Map<String, String> labels) {
         Map<String, String> out = new TreeMap<>(GO_ORDER);
         out.putAll(labels);

@@ -80,9 +80,13 @@ public class AlertmanagerIntake {
             throw HttpProblem.badRequest("alerts: " + p.alerts().size() + " alerts, at most "
                     + limits.alertsPerRequest() + " (alerthub.webhook.limits.alerts-per-request)");
         }
+        if (p.groupKey() != null) {
+            // the group is stored (docs/sinks.md#grouping): what the store would refuse is a 400 here
+            checkValue("groupKey", p.groupKey(), limits.annotationValueLength(), "annotation-value-length");
+        }
         List<Alert> alerts = new ArrayList<>(p.alerts().size());
         for (int i = 0; i < p.alerts().size(); i++) {
-            alerts.add(toAlert("alerts[" + i + "]", p.alerts().get(i)));
+            alerts.add(toAlert("alerts[" + i + "]", p.alerts().get(i)).withGroupKey(p.groupKey()));
         }
         int truncated = p.truncatedAlerts() == null ? 0 : p.truncatedAlerts();
         if (truncated > 0) {

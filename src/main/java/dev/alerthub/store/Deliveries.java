@@ -54,6 +54,18 @@ public class Deliveries {
      */
     public static final List<String> CONTEXT = List.of("alerthub.slackThreadKey", "alerthub.reminder",
             "alerthub.slackReply", "alerthub.groupId");
+    /** Exchange property: the group a delivery is for (docs/sinks.md#grouping); absent for an alert alone. */
+    public static final String GROUP_ID = "alerthub.groupId";
+    /**
+     * Exchange property: the group's members when the delivery is rendered as a group message
+     * ({@link AlertGroups.Snapshot}); absent when it shows one alert.
+     */
+    public static final String GROUP = "alerthub.group";
+    /**
+     * Exchange property: what a Slack message stands for, so a mode that edits messages updates the
+     * same one: the group key for a group's delivery.
+     */
+    public static final String SLACK_THREAD_KEY = "alerthub.slackThreadKey";
 
     /** A delivery's states, as stored. */
     public enum State { PENDING, SENDING, SENT, DEAD }
@@ -66,32 +78,55 @@ public class Deliveries {
     private final Clock clock;
     private final WorkQueue<State> queue;
     private final NotificationHistory history;
+    private final AlertGroups groups;
 
     public Deliveries(Database db, Clock clock, WorkQueue<State> queue, Metrics metrics) {
         this(db, clock, queue, metrics, null);
     }
 
-    /** @param history where each send is recorded (GET /api/notifications), may be null */
     public Deliveries(Database db, Clock clock, WorkQueue<State> queue, Metrics metrics, NotificationHistory history) {
+        this(db, clock, queue, metrics, history, new AlertGroups(db, clock, Duration.ZERO, Integer.MAX_VALUE));
+    }
+
+    /**
+     * @param history where each send is recorded (GET /api/notifications), may be null
+     * @param groups  alert groups (docs/sinks.md#grouping)
+     */
+    public Deliveries(Database db, Clock clock, WorkQueue<State> queue, Metrics metrics, NotificationHistory history,
+                      AlertGroups groups) {
         this.db = db;
         this.metrics = metrics;
         this.clock = clock;
         this.queue = queue;
         this.history = history;
+        this.groups = groups;
     }
 
     public static WorkQueue<State> queue(Database db, Clock clock, String owner, Duration lease, Duration recoveryAge) {
         return new WorkQueue<>(db, clock, SHAPE, owner, lease, recoveryAge);
     }
 
-    /** Records that the routed alert (body) goes to this sink; sets the deliveryId header. */
+    /**
+     * Records that the routed alert (body) goes to this sink. Sets the deliveryId header to the
+     * delivery to queue; removes it when there is nothing new to queue: an alert of a group
+     * (docs/sinks.md#grouping) joined its group's next message, not yet claimed, or an open
+     * PagerDuty group incident already covers it.
+     */
     public void enqueue(Exchange exchange, String sink) {
         Alert alert = exchange.getMessage().getBody(Alert.class);
         long eventId = exchange.getMessage().getHeader(Outbox.EVENT_ID, Long.class);
         String target = exchange.getMessage().getHeader(TARGET, "", String.class);
         exchange.getMessage().removeHeader(TARGET);
         String context = context(exchange);
+        exchange.getMessage().removeHeader(DELIVERY_ID);
         long id = db.inTransaction(c -> {
+            if (alert.group() != null) {
+                long grouped = "pagerduty".equals(sink) ? groups.page(c, target, alert, eventId)
+                        : groups.join(c, sink, target, alert, eventId);
+                if (grouped >= 0) {
+                    return grouped;
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(db.dialect().insertDelivery())) {
                 Database.bind(ps, eventId, alert.fingerprint(), sink, target, clock.instant());
                 ps.executeUpdate();
@@ -113,7 +148,9 @@ public class Deliveries {
             }
             return created;
         });
-        exchange.getMessage().setHeader(DELIVERY_ID, id);
+        if (id > 0) {
+            exchange.getMessage().setHeader(DELIVERY_ID, id);
+        }
     }
 
     /**
@@ -159,20 +196,34 @@ public class Deliveries {
             if (attempts == 0) {
                 return null;
             }
+            Claimed row;
+            long group;
+            String action;
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT d.sink, d.target, d.request, d.first_failed_at, e.body, d.fingerprint, d.kind, d.thread_key,
-                           d.context
+                           d.context, d.group_id, d.group_action
                     FROM deliveries d LEFT JOIN alert_events e ON e.id = d.event_id WHERE d.id = ?""")) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     String body = rs.getString("body");
-                    return new Claimed(rs.getString("sink"), rs.getString("target"), rs.getString("request"),
+                    group = rs.getLong("group_id");
+                    action = rs.getString("group_action");
+                    row = new Claimed(rs.getString("sink"), rs.getString("target"), rs.getString("request"),
                             Database.instant(rs, "first_failed_at"), body == null ? null : Json.read(body, Alert.class),
                             attempts, rs.getString("fingerprint"), rs.getString("kind"), rs.getString("thread_key"),
-                            rs.getString("context"));
+                            rs.getString("context"), null);
                 }
             }
+            if (group == 0) {
+                return row;
+            }
+            if (action == null && groups.settling(c, id)) {
+                // the rest of the group is still being routed: one message for all of it, a moment later
+                queue.retryAt(c, id, clock.instant().plus(groups.settleStep()), false);
+                return null;
+            }
+            return row.with(groups.snapshot(c, group, action));
         });
         if (claimed == null) {
             exchange.getMessage().setBody(null);
@@ -181,7 +232,6 @@ public class Deliveries {
         exchange.setProperty(DELIVERY_ID, id);
         exchange.setProperty(SINK, claimed.sink());
         exchange.setProperty(TARGET, claimed.target());
-        exchange.setProperty(ALERT, claimed.alert());
         exchange.setProperty(ATTEMPTS, claimed.attempts());
         exchange.setProperty(FIRST_FAILED, claimed.firstFailed());
         exchange.setProperty(FINGERPRINT, claimed.fingerprint());
@@ -191,16 +241,40 @@ public class Deliveries {
         }
         exchange.setProperty(THREAD_KEY, claimed.threadKey() != null ? claimed.threadKey() : claimed.fingerprint());
         restoreContext(exchange, claimed.context());
+        AlertGroups.Snapshot group = claimed.group();
+        Alert alert = claimed.alert();
+        if (group != null) {
+            // one message per group: a mode that edits messages updates the group's (docs/sinks.md#grouping)
+            exchange.setProperty(GROUP_ID, group.id());
+            exchange.setProperty(THREAD_KEY, group.key());
+            exchange.setProperty(SLACK_THREAD_KEY, group.key());
+            // a group of one reads as that alert's own message
+            if (group.members().size() == 1 && group.action() == null) {
+                alert = group.members().get(0);
+                exchange.setProperty(FINGERPRINT, alert.fingerprint());
+            } else {
+                exchange.setProperty(GROUP, group);
+                alert = group.members().isEmpty() ? alert : group.members().get(0);
+            }
+        }
+        exchange.setProperty(ALERT, alert);
         if (claimed.request() != null) {
             exchange.setProperty(DeadLetters.REQUEST, claimed.request());
             exchange.getMessage().setBody(claimed.request());
+        } else if (exchange.getProperty(GROUP) != null) {
+            exchange.getMessage().setBody(group);
         } else {
-            exchange.getMessage().setBody(claimed.alert());
+            exchange.getMessage().setBody(alert);
         }
     }
 
     private record Claimed(String sink, String target, String request, Instant firstFailed, Alert alert,
-                           int attempts, String fingerprint, String kind, String threadKey, String context) {
+                           int attempts, String fingerprint, String kind, String threadKey, String context,
+                           AlertGroups.Snapshot group) {
+        Claimed with(AlertGroups.Snapshot snapshot) {
+            return new Claimed(sink, target, request, firstFailed, alert, attempts, fingerprint, kind, threadKey,
+                    context, snapshot);
+        }
     }
 
     /** The {@link #CONTEXT} properties this exchange has, as stored; null when it has none. */
@@ -243,6 +317,12 @@ public class Deliveries {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE alerts SET last_notified_at = ?
                     WHERE fingerprint = (SELECT fingerprint FROM deliveries WHERE id = ? AND event_id IS NOT NULL)""")) {
+                Database.bind(ps, now, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE alerts SET last_notified_at = ? WHERE fingerprint IN (SELECT m.fingerprint
+                      FROM group_members m JOIN deliveries d ON d.group_id = m.group_id WHERE d.id = ?)""")) {
                 Database.bind(ps, now, id);
                 ps.executeUpdate();
             }

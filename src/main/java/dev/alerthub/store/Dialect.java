@@ -49,12 +49,12 @@ enum Dialect {
         if (this == POSTGRESQL) {
             for (List<AlertStore.Row> chunk : chunks(rows)) {
                 String sql = "INSERT INTO alerts AS t (fingerprint, status, severity, alertname, source, starts_at,"
-                        + " ends_at, body, updated_at) VALUES "
-                        + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+                        + " ends_at, body, updated_at, group_hash) VALUES "
+                        + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
                         + " ON CONFLICT (fingerprint) DO UPDATE SET status = EXCLUDED.status,"
                         + " severity = EXCLUDED.severity, alertname = EXCLUDED.alertname, source = EXCLUDED.source,"
                         + " starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, body = EXCLUDED.body,"
-                        + " updated_at = EXCLUDED.updated_at WHERE" + KEEP_RESOLVED.replace("s.", "EXCLUDED.");
+                        + " updated_at = EXCLUDED.updated_at, group_hash = EXCLUDED.group_hash WHERE" + KEEP_RESOLVED.replace("s.", "EXCLUDED.");
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     int i = 0;
                     for (AlertStore.Row r : chunk) {
@@ -69,14 +69,16 @@ enum Dialect {
                 MERGE INTO alerts t
                 USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),
                                CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE),
-                               CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE)))
-                  AS s (fingerprint, status, severity, alertname, source, starts_at, ends_at, body, updated_at)
+                               CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR)))
+                  AS s (fingerprint, status, severity, alertname, source, starts_at, ends_at, body, updated_at, group_hash)
                 ON t.fingerprint = s.fingerprint
                 WHEN MATCHED AND""" + KEEP_RESOLVED + """
                  THEN UPDATE SET status = s.status, severity = s.severity, alertname = s.alertname,
-                  source = s.source, starts_at = s.starts_at, ends_at = s.ends_at, body = s.body, updated_at = s.updated_at
-                WHEN NOT MATCHED THEN INSERT (fingerprint, status, severity, alertname, source, starts_at, ends_at, body, updated_at)
-                  VALUES (s.fingerprint, s.status, s.severity, s.alertname, s.source, s.starts_at, s.ends_at, s.body, s.updated_at)
+                  source = s.source, starts_at = s.starts_at, ends_at = s.ends_at, body = s.body, updated_at = s.updated_at,
+                  group_hash = s.group_hash
+                WHEN NOT MATCHED THEN INSERT (fingerprint, status, severity, alertname, source, starts_at, ends_at, body, updated_at, group_hash)
+                  VALUES (s.fingerprint, s.status, s.severity, s.alertname, s.source, s.starts_at, s.ends_at, s.body, s.updated_at,
+                          s.group_hash)
                 """)) {
             for (AlertStore.Row r : rows) {
                 bindAlert(ps, 0, r, now);
@@ -182,10 +184,23 @@ enum Dialect {
         };
     }
 
+    /** Parameters: sink, target, group_hash, group_key, created_at. Creates the group row unless it exists. */
+    String insertGroup() {
+        return switch (this) {
+            case POSTGRESQL -> "INSERT INTO alert_groups (sink, target, group_hash, group_key, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (sink, target, group_hash) DO NOTHING";
+            case H2 -> "MERGE INTO alert_groups g USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),"
+                    + " CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE))) AS s (sink, target, group_hash, group_key, created_at)"
+                    + " ON g.sink = s.sink AND g.target = s.target AND g.group_hash = s.group_hash"
+                    + " WHEN NOT MATCHED THEN INSERT (sink, target, group_hash, group_key, created_at)"
+                    + " VALUES (s.sink, s.target, s.group_hash, s.group_key, s.created_at)";
+        };
+    }
+
     private static int bindAlert(PreparedStatement ps, int offset, AlertStore.Row r, Instant now) throws SQLException {
         Alert a = r.alert();
         return Database.bindAt(ps, offset, a.fingerprint(), a.status().wire(), a.severity().wire(), a.alertname(),
-                a.source(), a.startsAt(), a.endsAt(), r.body(), now);
+                a.source(), a.startsAt(), a.endsAt(), r.body(), now, a.groupHash());
     }
 
     private static String key(String fingerprint, String status, OffsetDateTime startsAt) {

@@ -45,10 +45,18 @@ public class Housekeeping {
             n.put("deliveries", update(c, """
                     DELETE FROM deliveries WHERE state = 'SENT' AND sent_at < ?
                       AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.delivery_id = deliveries.id)""", before));
+            // a group forgets alerts resolved before the retention, and is gone with its last member and delivery
+            n.put("group_members", update(c, "DELETE FROM group_members WHERE status = 'resolved' AND changed_at < ?",
+                    before));
+            n.put("alert_groups", update(c, """
+                    DELETE FROM alert_groups WHERE created_at < ?
+                      AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = alert_groups.id)
+                      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.group_id = alert_groups.id)""", before));
             n.put("alert_events", update(c, """
                     DELETE FROM alert_events WHERE state IN ('DONE', 'SILENCED') AND created_at < ?
                       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = alert_events.id)
                       AND NOT EXISTS (SELECT 1 FROM alert_mutes m WHERE m.event_id = alert_events.id)
+                      AND NOT EXISTS (SELECT 1 FROM group_members g WHERE g.event_id = alert_events.id)
                       AND NOT EXISTS (SELECT 1 FROM dead_letters l WHERE l.event_id = alert_events.id)""", before));
             n.put("alerts", update(c, "DELETE FROM alerts WHERE status = 'resolved' AND updated_at < ?", before));
             n.put("silences", update(c, "DELETE FROM silences WHERE ends_at < ?", before));

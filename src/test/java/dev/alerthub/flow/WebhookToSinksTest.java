@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.alerthub.alert.Json;
+import dev.alerthub.support.AlertmanagerWebhook;
 import dev.alerthub.support.Fixtures;
 import dev.alerthub.support.HttpStub;
 import dev.alerthub.support.LogCapture;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -139,7 +141,9 @@ class WebhookToSinksTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().size() == 1);
         assertAccepted(hub.postWebhook(Fixtures.webhook("webhook-firing-warning-2-alerts")), 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().size() == 2);
-        assertThat(json(slack.accepted().get(1).body()).path("text").asText()).contains("search");
+        // grouping (docs/sinks.md#grouping): the second message is the group's, both alerts, the new one included
+        assertThat(json(slack.accepted().get(1).body()).path("text").asText()).startsWith("[FIRING] 2 alerts");
+        assertThat(slack.accepted().get(1).body()).contains("search");
         await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3))
                 .until(() -> slack.requests().size() == 2);
     }
@@ -239,8 +243,12 @@ class WebhookToSinksTest {
 
     @Test
     void slackGetsAtMostOneMessagePerSecondPerWebhook() {
-        assertAccepted(hub.postWebhook(Fixtures.webhook("webhook-firing-warning-2-alerts")), 2);
-        assertAccepted(hub.postWebhook(Fixtures.webhook("webhook-mixed")), 2);
+        // three groups (a group's alerts make one message, docs/sinks.md#grouping): three messages
+        Instant at = Instant.parse("2026-11-22T23:10:05Z");
+        for (int g = 0; g < 3; g++) {
+            assertAccepted(hub.postWebhook(AlertmanagerWebhook.create()
+                    .firing(Map.of("alertname", "RateLimited" + g, "severity", "warning"), Map.of(), at).bytes()), 1);
+        }
         await().atMost(Duration.ofSeconds(15)).until(() -> slack.accepted().size() == 3);
         List<HttpStub.Request> posts = slack.accepted();
         assertThat(Duration.between(posts.get(0).at(), posts.get(2).at()))

@@ -13,11 +13,13 @@ import java.util.Map;
  * with alerts of the test's choosing.
  */
 public final class AlertmanagerWebhook {
+    /** Each webhook built here is its own Alertmanager group unless the test names one ({@link #groupKey}). */
+    private static final java.util.concurrent.atomic.AtomicLong GROUPS = new java.util.concurrent.atomic.AtomicLong();
     private final ObjectNode body = Json.MAPPER.createObjectNode();
     private final ArrayNode alerts;
 
     private AlertmanagerWebhook() {
-        body.put("version", "4").put("groupKey", "{}:{alertname=\"test\"}").put("truncatedAlerts", 0)
+        body.put("version", "4").put("groupKey", "{}:{test=\"" + GROUPS.incrementAndGet() + "\"}").put("truncatedAlerts", 0)
                 .put("status", "firing").put("receiver", "alerthub").put("externalURL", "http://alertmanager:9093");
         body.putObject("groupLabels");
         body.putObject("commonLabels");
@@ -27,6 +29,12 @@ public final class AlertmanagerWebhook {
 
     public static AlertmanagerWebhook create() {
         return new AlertmanagerWebhook();
+    }
+
+    /** The Alertmanager group this webhook is a change of (docs/sinks.md#grouping). */
+    public AlertmanagerWebhook groupKey(String key) {
+        body.put("groupKey", key);
+        return this;
     }
 
     public AlertmanagerWebhook firing(Map<String, String> labels, Map<String, String> annotations, Instant startsAt) {
