@@ -264,8 +264,17 @@ public class AlertGroups {
      * its members (their events' content); a PagerDuty incident lists the group's firing critical alerts
      * as stored (a whole Alertmanager group is stored in one commit, before any of it is routed).
      */
-    Snapshot snapshot(Connection c, long group, String action) throws SQLException {
+    Snapshot snapshot(Connection c, long delivery, long group, String action) throws SQLException {
         lock(c, group);
+        if (action == null) {
+            // this message shows the group as it is now, so it carries the changes of the group's later
+            // deliveries still waiting (made while an earlier send of it was failing): they are done
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET state = 'SENT', sent_at = ?"
+                    + " WHERE group_id = ? AND id > ? AND state = 'PENDING' AND group_action IS NULL")) {
+                Database.bind(ps, clock.instant(), group, delivery);
+                ps.executeUpdate();
+            }
+        }
         String sink;
         String target;
         String key;

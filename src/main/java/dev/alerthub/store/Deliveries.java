@@ -223,7 +223,7 @@ public class Deliveries {
                 queue.retryAt(c, id, clock.instant().plus(groups.settleStep()), false);
                 return null;
             }
-            return row.with(groups.snapshot(c, group, action));
+            return row.with(groups.snapshot(c, id, group, action));
         });
         if (claimed == null) {
             exchange.getMessage().setBody(null);
