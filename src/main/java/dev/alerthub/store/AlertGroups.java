@@ -162,6 +162,12 @@ public class AlertGroups {
         try (PreparedStatement ps = c.prepareStatement(db.dialect().insertGroup())) {
             Database.bind(ps, sink, target, alert.groupHash(), alert.group(), clock.instant());
             ps.executeUpdate();
+        } catch (SQLException e) {
+            // H2's MERGE lets two first members of a group race to insert it: the other one did, use that
+            // (PostgreSQL's ON CONFLICT DO NOTHING never gets here, so its transaction is never aborted)
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
+            }
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id FROM alert_groups WHERE sink = ? AND target = ? AND group_hash = ? FOR UPDATE")) {
