@@ -244,15 +244,16 @@ public class Deliveries {
         AlertGroups.Snapshot group = claimed.group();
         Alert alert = claimed.alert();
         if (group != null) {
-            // one message per group: a mode that edits messages updates the group's (docs/sinks.md#grouping)
-            exchange.setProperty(GROUP_ID, group.id());
-            exchange.setProperty(THREAD_KEY, group.key());
-            exchange.setProperty(SLACK_THREAD_KEY, group.key());
-            // a group of one reads as that alert's own message
             if (group.members().size() == 1 && group.action() == null) {
+                // a group of one reads, threads and is acknowledged as that alert's own message
                 alert = group.members().get(0);
                 exchange.setProperty(FINGERPRINT, alert.fingerprint());
+                exchange.setProperty(THREAD_KEY, alert.fingerprint());
             } else {
+                // one message per group: a mode that edits messages updates the group's (docs/sinks.md#grouping)
+                exchange.setProperty(GROUP_ID, group.id());
+                exchange.setProperty(THREAD_KEY, group.key());
+                exchange.setProperty(SLACK_THREAD_KEY, group.key());
                 exchange.setProperty(GROUP, group);
                 alert = group.members().isEmpty() ? alert : group.members().get(0);
             }
