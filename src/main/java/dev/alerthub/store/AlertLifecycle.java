@@ -96,8 +96,11 @@ public class AlertLifecycle {
     }
 
     /**
-     * Firing warnings that started at or before {@code startedBy}, not acknowledged and not yet
-     * escalated: the escalation's candidates (silences and inhibition are checked by the sweep route).
+     * Firing warnings that started, and reached the hub, at or before {@code startedBy}, not
+     * acknowledged and not yet escalated: the escalation's candidates (silences and inhibition are
+     * checked by the sweep route). The delay counts from when the hub received the firing too: a
+     * warning that started hours before the hub heard of it (a first install, an Alertmanager that
+     * was down) gets the whole delay for someone to acknowledge it, not a page at the next sweep.
      */
     public List<Alert> toEscalate(Instant startedBy, int limit) {
         return alerts("""
@@ -105,7 +108,9 @@ public class AlertLifecycle {
                 LEFT JOIN alert_lifecycle l ON l.fingerprint = a.fingerprint AND l.starts_at = a.starts_at
                 WHERE a.status = 'firing' AND a.severity = 'warning' AND a.starts_at <= ?
                   AND (l.fingerprint IS NULL OR (l.acknowledged_at IS NULL AND l.escalated_at IS NULL))
-                ORDER BY a.starts_at LIMIT ?""", startedBy, limit);
+                  AND NOT EXISTS (SELECT 1 FROM alert_events e WHERE e.fingerprint = a.fingerprint
+                       AND e.status = 'firing' AND e.starts_at = a.starts_at AND e.created_at > ?)
+                ORDER BY a.starts_at LIMIT ?""", startedBy, startedBy, limit);
     }
 
     /** Marks the occurrence escalated; false when it already was (another replica, an ack in between). */
@@ -155,9 +160,10 @@ public class AlertLifecycle {
     }
 
     /**
-     * Firing alerts not acknowledged whose last reminder (or, before the first, whose start and
-     * whose Slack/email notification) is at least {@code interval} ago: the reminders' candidates.
-     * A firing first told late (a silence that ended) is reminded an interval after it was told.
+     * Firing alerts not acknowledged that were told on Slack/email, whose start, last reminder and
+     * last Slack/email message are at least {@code interval} ago and that have no message on its way:
+     * the reminders' candidates. A firing first told late (a silence that ended, a hub that just
+     * heard of an old alert) is reminded an interval after it was told, never before it was told.
      */
     public List<Alert> toRemind(Duration interval, int limit) {
         Instant before = clock.instant().minus(interval);
@@ -166,10 +172,14 @@ public class AlertLifecycle {
                 LEFT JOIN alert_lifecycle l ON l.fingerprint = a.fingerprint AND l.starts_at = a.starts_at
                 WHERE a.status = 'firing' AND a.starts_at <= ?
                   AND (l.fingerprint IS NULL OR (l.acknowledged_at IS NULL AND (l.reminded_at IS NULL OR l.reminded_at <= ?)))
-                  AND (l.reminded_at IS NOT NULL OR NOT EXISTS (
+                  AND EXISTS (
                        SELECT 1 FROM deliveries d JOIN alert_events e ON e.id = d.event_id
                        WHERE e.fingerprint = a.fingerprint AND e.status = 'firing' AND e.starts_at = a.starts_at
-                         AND d.sink IN ('slack', 'email') AND d.sent_at > ?))
+                         AND d.sink IN ('slack', 'email') AND d.state = 'SENT')
+                  AND NOT EXISTS (
+                       SELECT 1 FROM deliveries d JOIN alert_events e ON e.id = d.event_id
+                       WHERE e.fingerprint = a.fingerprint AND e.status = 'firing' AND e.starts_at = a.starts_at
+                         AND d.sink IN ('slack', 'email') AND (d.state IN ('PENDING', 'SENDING') OR d.sent_at > ?))
                 ORDER BY a.starts_at LIMIT ?""", before, before, before, limit);
     }
 

@@ -55,7 +55,8 @@ class EscalationTest {
         hub.reset();
         pagerDuty.clear();
         slack.clear();
-        CLOCK.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        // a few seconds ahead of the store's own clock, which stamps when the hub received a firing
+        CLOCK.set(Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS));
     }
 
     @Test
@@ -85,6 +86,21 @@ class EscalationTest {
         assertThat(resolve.path("event_action").asText()).isEqualTo("resolve");
         assertThat(resolve.path("dedup_key").asText()).isEqualTo("escalation:" + fp);
         assertThat(pagerDuty.violations()).isEmpty();
+    }
+
+    @Test
+    void aWarningThatStartedLongBeforeTheHubHeardOfItGetsTheWholeDelayBeforeItIsPaged() {
+        Instant startsAt = CLOCK.instant().minus(Duration.ofHours(2));
+        post(AlertmanagerWebhook.create().firing(SLOW, Map.of("summary", "slow since two hours"), startsAt));
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().size() == 1);
+        CLOCK.advance(Duration.ofMinutes(14));
+
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> pagerDuty.requests().isEmpty());
+
+        CLOCK.advance(Duration.ofMinutes(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> pagerDuty.accepted().size() == 1);
+        assertThat(json(pagerDuty.accepted().get(0).body()).path("dedup_key").asText())
+                .isEqualTo("escalation:" + Fingerprints.of(SLOW));
     }
 
     @Test

@@ -50,7 +50,7 @@ class AlertLifecycleStoreTest {
             db = Database.open("jdbc:h2:mem:lifecycle-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "");
         }
         open.add(db);
-        alerts = new AlertStore(db, Clock.systemUTC(), 10_000, new HubMetrics(new SimpleMeterRegistry()));
+        alerts = new AlertStore(db, clock, 10_000, new HubMetrics(new SimpleMeterRegistry()));
         open.add(alerts);
         return db;
     }
@@ -110,11 +110,12 @@ class AlertLifecycleStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
-    void aReminderIsDueOncePerInterval(String kind) {
+    void aReminderIsDueOncePerInterval(String kind) throws Exception {
         Database db = store(kind);
         AlertLifecycle lifecycle = new AlertLifecycle(db, clock);
         Alert firing = Alert.of(AlertStatus.FIRING, SLOW, Map.of(), T, null, null, "alertmanager");
-        alerts.accept(List.of(firing));
+        long event = alerts.accept(List.of(firing)).newEvents().get(0);
+        told(db, event, firing, "SENT", T);
         Duration every = Duration.ofHours(4);
 
         clock.advance(Duration.ofHours(3));
@@ -125,6 +126,28 @@ class AlertLifecycleStoreTest {
         assertThat(lifecycle.toRemind(every, 10)).isEmpty();
         clock.advance(every);
         assertThat(lifecycle.toRemind(every, 10)).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void anAlertNobodyWasToldOfOrWhoseMessageIsStillOnItsWayIsNotReminded(String kind) throws Exception {
+        Database db = store(kind);
+        AlertLifecycle lifecycle = new AlertLifecycle(db, clock);
+        Alert firing = Alert.of(AlertStatus.FIRING, SLOW, Map.of(), T.minus(Duration.ofDays(3)), null, null, "alertmanager");
+        long event = alerts.accept(List.of(firing)).newEvents().get(0);
+
+        assertThat(lifecycle.toRemind(Duration.ofHours(4), 10)).as("never told").isEmpty();
+        told(db, event, firing, "PENDING", null);
+        assertThat(lifecycle.toRemind(Duration.ofHours(4), 10)).as("its first message is queued").isEmpty();
+    }
+
+    private static void told(Database db, long event, Alert alert, String state, java.time.Instant sentAt)
+            throws Exception {
+        try (var c = db.dataSource().getConnection(); var ps = c.prepareStatement("INSERT INTO deliveries"
+                + " (event_id, fingerprint, sink, target, state, created_at, sent_at) VALUES (?, ?, 'slack', '', ?, ?, ?)")) {
+            Database.bind(ps, event, alert.fingerprint(), state, T, sentAt);
+            ps.executeUpdate();
+        }
     }
 
     @ParameterizedTest
