@@ -162,7 +162,8 @@ public class AlertLifecycle {
     /**
      * Firing alerts not acknowledged that were told on Slack/email, whose start, last reminder and
      * last Slack/email message are at least {@code interval} ago and that have no message on its way:
-     * the reminders' candidates. A firing first told late (a silence that ended, a hub that just
+     * the reminders' candidates. Only alerts told in a message of their own (a group of one): a group message is
+     * not reminded per member (that would be one reminder per alert of a storm). A firing first told late (a silence that ended, a hub that just
      * heard of an old alert) is reminded an interval after it was told, never before it was told.
      */
     public List<Alert> toRemind(Duration interval, int limit) {
@@ -175,7 +176,8 @@ public class AlertLifecycle {
                   AND EXISTS (
                        SELECT 1 FROM deliveries d JOIN alert_events e ON e.id = d.event_id
                        WHERE e.fingerprint = a.fingerprint AND e.status = 'firing' AND e.starts_at = a.starts_at
-                         AND d.sink IN ('slack', 'email') AND d.state = 'SENT')
+                         AND d.sink IN ('slack', 'email') AND d.state = 'SENT'
+                         AND (d.group_id IS NULL OR (SELECT COUNT(*) FROM group_members m WHERE m.group_id = d.group_id) = 1))
                   AND NOT EXISTS (
                        SELECT 1 FROM deliveries d JOIN alert_events e ON e.id = d.event_id
                        WHERE e.fingerprint = a.fingerprint AND e.status = 'firing' AND e.starts_at = a.starts_at
@@ -239,7 +241,9 @@ public class AlertLifecycle {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT d.target FROM deliveries d"
                 + " JOIN alert_events e ON e.id = d.event_id WHERE e.fingerprint = ? AND e.status = 'firing'"
-                + " AND e.starts_at = ? AND d.sink IN (" + sinks + ") AND d.state <> 'DEAD' ORDER BY d.target")) {
+                + " AND e.starts_at = ? AND d.sink IN (" + sinks + ") AND d.state <> 'DEAD'"
+                + " AND (d.group_id IS NULL OR (SELECT COUNT(*) FROM group_members m WHERE m.group_id = d.group_id) = 1)"
+                + " ORDER BY d.target")) {
             Database.bind(ps, alert.fingerprint(), alert.startsAt());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -141,6 +141,38 @@ class AlertLifecycleStoreTest {
         assertThat(lifecycle.toRemind(Duration.ofHours(4), 10)).as("its first message is queued").isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void anAlertToldOnlyInAGroupMessageOfSeveralIsNotRemindedOnItsOwn(String kind) throws Exception {
+        Database db = store(kind);
+        AlertLifecycle lifecycle = new AlertLifecycle(db, clock);
+        Alert firing = Alert.of(AlertStatus.FIRING, SLOW, Map.of(), T, null, null, "alertmanager");
+        long event = alerts.accept(List.of(firing)).newEvents().get(0);
+        try (var c = db.dataSource().getConnection()) {
+            try (var ps = c.prepareStatement("INSERT INTO alert_groups (id, sink, target, group_hash, group_key,"
+                    + " created_at) VALUES (77, 'slack', '', 'h', 'k', ?)")) {
+                Database.bind(ps, T);
+                ps.executeUpdate();
+            }
+            for (String fp : List.of(firing.fingerprint(), "another")) {
+                try (var ps = c.prepareStatement("INSERT INTO group_members (group_id, fingerprint, status, event_id,"
+                        + " changed_at) VALUES (77, ?, 'firing', ?, ?)")) {
+                    Database.bind(ps, fp, event, T);
+                    ps.executeUpdate();
+                }
+            }
+            try (var ps = c.prepareStatement("INSERT INTO deliveries (event_id, fingerprint, sink, target, state,"
+                    + " created_at, sent_at, group_id) VALUES (?, 'group:h', 'slack', '', 'SENT', ?, ?, 77)")) {
+                Database.bind(ps, event, T, T);
+                ps.executeUpdate();
+            }
+        }
+
+        clock.advance(Duration.ofHours(5));
+
+        assertThat(lifecycle.toRemind(Duration.ofHours(4), 10)).as("one reminder per alert of a storm").isEmpty();
+    }
+
     private static void told(Database db, long event, Alert alert, String state, java.time.Instant sentAt)
             throws Exception {
         try (var c = db.dataSource().getConnection(); var ps = c.prepareStatement("INSERT INTO deliveries"
