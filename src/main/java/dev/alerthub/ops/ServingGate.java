@@ -79,6 +79,13 @@ public final class ServingGate implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         if (isOpen()) {
+            // any 503 (Camel answers one itself for a route a reload has suspended) tells Alertmanager
+            // when to retry, like the gate's own
+            ctx.addHeadersEndHandler(v -> {
+                if (ctx.response().getStatusCode() == 503 && ctx.response().headers().get("Retry-After") == null) {
+                    ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+                }
+            });
             ctx.next();
             return;
         }

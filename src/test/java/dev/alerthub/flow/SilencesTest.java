@@ -65,12 +65,13 @@ class SilencesTest {
         HttpResponse<String> expired = hub.delete("/api/silences/" + id);
         assertThat(expired.statusCode()).isEqualTo(200);
         assertThat(json(hub.get("/api/silences").body()).get(0).at("/status/state").asText()).isEqualTo("expired");
-        // the muted warning (catalog) still fires: it is told now; a new alert (search) is heard as usual
+        // the muted warning (catalog) still fires: it is told now; a new alert (search) is heard as usual.
+        // Both are one Alertmanager group: the silence's end and the group's change make one or two
+        // messages (docs/sinks.md#grouping), never one per alert and change
         hub.postWebhook(Fixtures.webhook("webhook-firing-warning-2-alerts"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().size() == 2);
-        assertThat(slack.accepted()).anyMatch(r -> r.body().contains("catalog"))
-                .anyMatch(r -> r.body().contains("search"));
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> slack.requests().size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().stream().anyMatch(r -> r.body().contains("catalog"))
+                && slack.accepted().stream().anyMatch(r -> r.body().contains("search")));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> slack.requests().size() <= 2);
     }
 
     @Test

@@ -10,6 +10,16 @@ public final class SlackPosts {
     private SlackPosts() {
     }
 
+    /**
+     * Whether an accepted post is one message for a group of several alerts (docs/sinks.md#grouping:
+     * a probe's instances are one group) that holds every one of these texts.
+     */
+    public static boolean groupPost(HttpStub slack, String... parts) {
+        return slack.accepted().stream().map(r -> r.body())
+                .anyMatch(b -> text(b).matches("^\\[(FIRING|RESOLVED)\\] \\d+ alerts .*")
+                        && java.util.Arrays.stream(parts).allMatch(b::contains));
+    }
+
     /** The plain-text line of every accepted post about this alert name. */
     public static List<String> about(HttpStub slack, String alertname) {
         return slack.accepted().stream().map(r -> text(r.body()))
