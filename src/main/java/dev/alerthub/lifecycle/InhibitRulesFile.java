@@ -5,14 +5,9 @@ import dev.alerthub.alert.InvalidMatcherException;
 import dev.alerthub.alert.Matcher;
 import dev.alerthub.alert.Matchers;
 import dev.alerthub.config.Suggestions;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 import java.io.IOException;
@@ -22,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -78,44 +72,11 @@ public final class InhibitRulesFile {
 
     private List<InhibitRule> rules(String text) {
         List<InhibitRule> out = new ArrayList<>();
-        Optional<Node> root;
-        try {
-            root = new Compose(LoadSettings.builder().setLabel(file.toString()).build())
-                    .composeReader(new StringReader(text));
-        } catch (MarkedYamlEngineException e) {
-            int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(1);
-            problems.add(new FileProblem(file, line, "not valid YAML: " + e.getProblem()));
-            return out;
-        } catch (YamlEngineException e) {
-            problems.add(new FileProblem(file, 1, "not valid YAML: " + e.getMessage()));
-            return out;
-        }
-        if (root.isEmpty() || isNull(root.get())) {
-            return out;
-        }
-        Node list = root.get();
-        if (list instanceof MappingNode m) {
-            list = null;
-            for (NodeTuple t : m.getValue()) {
-                String key = scalar(t.getKeyNode());
-                if ("inhibit_rules".equals(key)) {
-                    list = t.getValueNode();
-                } else {
-                    problem(t.getKeyNode(), "unknown key '" + key + "': the file is a list of inhibit rules,"
-                            + " or has them under inhibit_rules:");
-                }
-            }
-            if (list == null || isNull(list)) {
-                return out;
-            }
-        }
-        if (!(list instanceof SequenceNode seq)) {
-            problem(list, "expected a list of inhibit rules (- name: ..., source_matchers: [...], ...)");
-            return out;
-        }
+        List<Node> entries = YamlList.entries(file, new StringReader(text), "inhibit_rules", "inhibit rules",
+                "- name: ..., source_matchers: [...], ...", problems);
         Set<String> names = new HashSet<>();
         int position = 0;
-        for (Node entry : seq.getValue()) {
+        for (Node entry : entries) {
             position++;
             InhibitRule rule = rule(entry, position);
             String name = rule != null ? rule.name() : declaredName(entry);
@@ -232,14 +193,14 @@ public final class InhibitRulesFile {
     }
 
     private void problem(Node node, String message) {
-        problems.add(new FileProblem(file, node.getStartMark().map(m -> m.getLine() + 1).orElse(1), message));
+        problems.add(YamlList.problem(file, node, message));
     }
 
     private static String scalar(Node n) {
-        return n instanceof ScalarNode s ? s.getValue() : null;
+        return YamlList.scalar(n);
     }
 
     private static boolean isNull(Node n) {
-        return n instanceof ScalarNode s && (s.getTag().getValue().endsWith(":null"));
+        return YamlList.isNull(n);
     }
 }

@@ -1,14 +1,9 @@
 package dev.alerthub.lifecycle;
 
 import dev.alerthub.config.Suggestions;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 import java.io.IOException;
@@ -22,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -77,41 +71,15 @@ public final class TimeIntervalsFile {
         if (!Files.exists(file)) {
             return out;
         }
-        Optional<Node> root;
+        List<Node> entries;
         try (Reader r = Files.newBufferedReader(file)) {
-            root = new Compose(LoadSettings.builder().setLabel(file.toString()).build()).composeReader(r);
-        } catch (MarkedYamlEngineException e) {
-            int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(1);
-            problems.add(new FileProblem(file, line, "not valid YAML: " + e.getProblem()));
-            return out;
-        } catch (YamlEngineException | IOException e) {
+            entries = YamlList.entries(file, r, "time_intervals", "named time intervals",
+                    "- name: ..., time_intervals: [...]", problems);
+        } catch (IOException e) {
             problems.add(new FileProblem(file, 1, "cannot read: " + e.getMessage()));
             return out;
         }
-        if (root.isEmpty() || isNull(root.get())) {
-            return out;
-        }
-        Node list = root.get();
-        if (list instanceof MappingNode m) {
-            list = null;
-            for (NodeTuple t : m.getValue()) {
-                String key = scalar(t.getKeyNode());
-                if ("time_intervals".equals(key)) {
-                    list = t.getValueNode();
-                } else {
-                    problem(t.getKeyNode(), "unknown key '" + key + "': the file is a list of named time"
-                            + " intervals, or has them under time_intervals:");
-                }
-            }
-            if (list == null || isNull(list)) {
-                return out;
-            }
-        }
-        if (!(list instanceof SequenceNode seq)) {
-            problem(list, "expected a list of named time intervals (- name: ..., time_intervals: [...])");
-            return out;
-        }
-        for (Node entry : seq.getValue()) {
+        for (Node entry : entries) {
             named(entry, out);
         }
         return out;
@@ -347,14 +315,14 @@ public final class TimeIntervalsFile {
     }
 
     private void problem(Node node, String message) {
-        problems.add(new FileProblem(file, node.getStartMark().map(m -> m.getLine() + 1).orElse(1), message));
+        problems.add(YamlList.problem(file, node, message));
     }
 
     private static String scalar(Node n) {
-        return n instanceof ScalarNode s ? s.getValue() : null;
+        return YamlList.scalar(n);
     }
 
     private static boolean isNull(Node n) {
-        return n instanceof ScalarNode s && (s.getTag().getValue().endsWith(":null"));
+        return YamlList.isNull(n);
     }
 }
