@@ -69,7 +69,9 @@ public class Latency {
             if (n >= total) {
                 return;
             }
-            String body = "{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"bench\",\"groupKey\":\"lat\","
+            // each webhook its own Alertmanager group: per-alert pages (one shared group of more than
+            // alerthub.pagerduty.group-above criticals would be one group incident, docs/sinks.md#grouping)
+            String body = "{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"bench\",\"groupKey\":\"lat-" + run + "-" + n + "\","
                     + "\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"BenchPage\",\"severity\":\"critical\","
                     + "\"namespace\":\"bench\",\"instance\":\"lat-" + run + "-" + n + "\"},\"annotations\":{\"summary\":\"bench page\"},"
                     + "\"startsAt\":\"" + startsAt + "\",\"endsAt\":\"0001-01-01T00:00:00Z\"}]}";
