@@ -5,8 +5,10 @@ import dev.alerthub.alert.Alert;
 import dev.alerthub.alert.Json;
 import org.apache.camel.Exchange;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,7 +112,9 @@ public class Deliveries {
      * Records that the routed alert (body) goes to this sink. Sets the deliveryId header to the
      * delivery to queue; removes it when there is nothing new to queue: an alert of a group
      * (docs/sinks.md#grouping) joined its group's next message, not yet claimed, or an open
-     * PagerDuty group incident already covers it.
+     * PagerDuty group incident already covers it. Routed in a batch ({@link Outbox#claimBatch}), it
+     * is recorded with the batch's outcomes instead, in the batch's transaction, and the batch queues
+     * it once that is committed: no header then.
      */
     public void enqueue(Exchange exchange, String sink) {
         Alert alert = exchange.getMessage().getBody(Alert.class);
@@ -119,38 +123,63 @@ public class Deliveries {
         exchange.getMessage().removeHeader(TARGET);
         String context = context(exchange);
         exchange.getMessage().removeHeader(DELIVERY_ID);
-        long id = db.inTransaction(c -> {
-            if (alert.group() != null) {
-                long grouped = "pagerduty".equals(sink) ? groups.page(c, target, alert, eventId)
-                        : groups.join(c, sink, target, alert, eventId);
-                if (grouped >= 0) {
-                    return grouped;
+        Outbox.Outcomes batch = Outbox.batchOf(exchange);
+        if (batch != null) {
+            batch.add(new Outbox.Write() {
+                @Override
+                public long eventId() {
+                    return eventId;
                 }
-            }
-            try (PreparedStatement ps = c.prepareStatement(db.dialect().insertDelivery())) {
-                Database.bind(ps, eventId, alert.fingerprint(), sink, target, clock.instant());
-                ps.executeUpdate();
-            }
-            long created;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id FROM deliveries WHERE event_id = ? AND sink = ? AND target = ?")) {
-                Database.bind(ps, eventId, sink, target);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    created = rs.getLong(1);
+
+                @Override
+                public String lockKey() {
+                    return alert.group() == null ? null : sink + "\n" + target + "\n" + alert.groupHash();
                 }
-            }
-            if (context != null) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET context = ? WHERE id = ?")) {
-                    Database.bind(ps, context, created);
-                    ps.executeUpdate();
+
+                @Override
+                public WorkQueue.Due write(Connection c) throws SQLException {
+                    long id = record(c, eventId, alert, sink, target, context);
+                    return id > 0 ? new WorkQueue.Due(id, sink) : null;
                 }
-            }
-            return created;
-        });
+            });
+            return;
+        }
+        long id = db.inTransaction(c -> record(c, eventId, alert, sink, target, context));
         if (id > 0) {
             exchange.getMessage().setHeader(DELIVERY_ID, id);
         }
+    }
+
+    /** The delivery of this event to the sink and target: a new one's id, or 0 when its group's next message carries it. */
+    private long record(Connection c, long eventId, Alert alert, String sink, String target, String context)
+            throws SQLException {
+        if (alert.group() != null) {
+            long grouped = "pagerduty".equals(sink) ? groups.page(c, target, alert, eventId)
+                    : groups.join(c, sink, target, alert, eventId);
+            if (grouped >= 0) {
+                return grouped;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(db.dialect().insertDelivery())) {
+            Database.bind(ps, eventId, alert.fingerprint(), sink, target, clock.instant());
+            ps.executeUpdate();
+        }
+        long created;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM deliveries WHERE event_id = ? AND sink = ? AND target = ?")) {
+            Database.bind(ps, eventId, sink, target);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                created = rs.getLong(1);
+            }
+        }
+        if (context != null) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET context = ? WHERE id = ?")) {
+                Database.bind(ps, context, created);
+                ps.executeUpdate();
+            }
+        }
+        return created;
     }
 
     /**

@@ -6,16 +6,20 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,19 +69,54 @@ public class Outbox {
     public record Claimed(long id, Alert alert) {
     }
 
-    /** What the router decided for the events of one batch, in the order it decided. */
-    static final class Outcomes {
-        private final Map<State, List<Long>> byState = new EnumMap<>(State.class);
+    /**
+     * A record the router asked for while routing an event of a batch (a delivery, a group's change),
+     * written with the batch's outcomes in one transaction ({@link #finishBatch}).
+     */
+    public interface Write {
+        /** The event whose routing asked for it: written only if that event's routing finished. */
+        long eventId();
+
+        /**
+         * The row this write locks (a group's), or null: a batch takes its locks in this order, so two
+         * batches never wait for each other's locks in opposite orders.
+         */
+        String lockKey();
+
+        /** Writes it; returns a delivery to queue once committed, or null. */
+        WorkQueue.Due write(Connection c) throws SQLException;
+    }
+
+    /** What the router decided for the events of one batch, and what it asked to record, in that order. */
+    public static final class Outcomes {
+        private final Map<Long, State> states = new LinkedHashMap<>();
+        private final List<Write> writes = new ArrayList<>();
 
         synchronized void add(long id, State state) {
-            byState.computeIfAbsent(state, s -> new ArrayList<>()).add(id);
+            states.put(id, state);
         }
 
-        synchronized Map<State, List<Long>> drain() {
-            Map<State, List<Long>> out = new EnumMap<>(byState);
-            byState.clear();
+        /** Records this with the batch's outcomes, in the same transaction. */
+        public synchronized void add(Write write) {
+            writes.add(write);
+        }
+
+        synchronized Map<Long, State> drainStates() {
+            Map<Long, State> out = new LinkedHashMap<>(states);
+            states.clear();
             return out;
         }
+
+        synchronized List<Write> drainWrites() {
+            List<Write> out = new ArrayList<>(writes);
+            writes.clear();
+            return out;
+        }
+    }
+
+    /** The batch an exchange's alert is routed in, or null when it is routed on its own. */
+    public static Outcomes batchOf(Exchange exchange) {
+        return exchange.getProperty(OUTCOMES, Outcomes.class);
     }
 
     /**
@@ -124,27 +163,71 @@ public class Outbox {
         exchange.getMessage().setBody(claimed.alert());
     }
 
-    /** Writes the outcomes the router collected for the batch: one transaction. */
+    /**
+     * Writes what the router decided for the batch and the deliveries it recorded, in one
+     * transaction; leaves the deliveries to queue (a list of {@link WorkQueue.Due}) as body, for the
+     * route to hand to the sinks once they are committed. A write of an event whose routing failed is
+     * dropped (that event is routed again). If the batch's transaction fails, each event is written
+     * on its own, so one event the store refuses does not hold back the rest; that event is retried
+     * as a routing failure.
+     */
     public void finishBatch(Exchange exchange) {
-        Outcomes outcomes = exchange.getProperty(OUTCOMES, Outcomes.class);
+        Outcomes outcomes = batchOf(exchange);
+        exchange.getMessage().setBody(List.of());
         if (outcomes == null) {
             return;
         }
-        Map<State, List<Long>> done = outcomes.drain();
+        Map<Long, State> done = outcomes.drainStates();
+        List<Write> writes = outcomes.drainWrites();
+        writes.removeIf(w -> done.get(w.eventId()) != State.DONE);
         if (done.isEmpty()) {
             return;
         }
-        db.inTransaction(c -> {
-            for (Map.Entry<State, List<Long>> e : done.entrySet()) {
-                queue.finishAll(c, e.getValue(), e.getKey());
+        List<WorkQueue.Due> queued;
+        try {
+            queued = db.inTransaction(c -> finish(c, done, writes));
+        } catch (RuntimeException e) {
+            if (done.size() == 1) {
+                failed(done.keySet().iterator().next(), e);
+                return;
             }
-            return null;
-        });
+            LOG.warn("Recording a batch of {} routed alert event(s) failed; recording them one by one: {}",
+                    done.size(), e.getMessage());
+            queued = new ArrayList<>();
+            for (Map.Entry<Long, State> one : done.entrySet()) {
+                List<Write> its = writes.stream().filter(w -> w.eventId() == one.getKey()).toList();
+                try {
+                    queued.addAll(db.inTransaction(c -> finish(c, Map.of(one.getKey(), one.getValue()), its)));
+                } catch (RuntimeException alone) {
+                    failed(one.getKey(), alone);
+                }
+            }
+        }
+        exchange.getMessage().setBody(queued);
+    }
+
+    private List<WorkQueue.Due> finish(Connection c, Map<Long, State> done, List<Write> writes) throws SQLException {
+        List<Write> ordered = new ArrayList<>(writes);
+        // locks in one order across batches (nulls, which lock nothing, last); otherwise as routed
+        ordered.sort(Comparator.comparing(Write::lockKey, Comparator.nullsLast(Comparator.naturalOrder())));
+        List<WorkQueue.Due> queued = new ArrayList<>();
+        for (Write w : ordered) {
+            WorkQueue.Due due = w.write(c);
+            if (due != null) {
+                queued.add(due);
+            }
+        }
+        Map<State, List<Long>> byState = new EnumMap<>(State.class);
+        done.forEach((id, state) -> byState.computeIfAbsent(state, s -> new ArrayList<>()).add(id));
+        for (Map.Entry<State, List<Long>> e : byState.entrySet()) {
+            queue.finishAll(c, e.getValue(), e.getKey());
+        }
+        return queued;
     }
 
     private void finish(Exchange exchange, State state) {
         long id = exchange.getMessage().getHeader(EVENT_ID, Long.class);
-        Outcomes batch = exchange.getProperty(OUTCOMES, Outcomes.class);
+        Outcomes batch = batchOf(exchange);
         if (batch != null) {
             batch.add(id, state);
         } else {
@@ -174,7 +257,10 @@ public class Outbox {
         if (id == null) {
             return; // failed before it was claimed: the recovery poller brings it back
         }
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        failed(id, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    private void failed(long id, Throwable cause) {
         String error = cause == null ? "unknown failure"
                 : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         int attempts = (int) db.queryLong("SELECT attempts FROM alert_events WHERE id = ?", id);
