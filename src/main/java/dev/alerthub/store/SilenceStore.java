@@ -48,6 +48,23 @@ public class SilenceStore {
     private final Mutes mutes;
     /** Compiled matchers by silence id: a silence's matchers never change, so each is compiled once. */
     private final Map<String, Active> compiled = new ConcurrentHashMap<>();
+    /**
+     * How long the ids of the active silences are reused before the store is asked again (each alert
+     * routed asks): a silence made or expired through this hub counts at once; one made on another
+     * replica within this long; one that starts or ends by time exactly when it does.
+     */
+    private static final java.time.Duration ACTIVE_IDS_FOR = java.time.Duration.ofSeconds(1);
+
+    /** The active ids as read at {@code readAt}, valid until the first start or end after it. */
+    private record ActiveIds(Set<String> ids, Instant readAt, Instant until, long version) {
+        boolean validFor(Instant now) {
+            return !now.isBefore(readAt) && now.isBefore(until);
+        }
+    }
+
+    private volatile ActiveIds activeIds;
+    /** Bumped by every change of a silence through this hub: the cached active ids are read again. */
+    private volatile long changes;
     private volatile Windows windows = Windows.NONE;
     private volatile Inhibitions inhibitions;
 
@@ -148,20 +165,36 @@ public class SilenceStore {
 
     /** The ids of the silences active now by time (recurring ones whatever their window), in check order. */
     private Set<String> activeIds(Instant now) {
-        return db.run(c -> {
+        ActiveIds known = activeIds;
+        if (known != null && known.version() == changes && known.validFor(now)) {
+            return known.ids();
+        }
+        long version = changes;
+        ActiveIds read = db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id FROM silences WHERE starts_at <= ? AND ends_at > ? ORDER BY starts_at, id")) {
-                Database.bind(ps, now, now);
+                    "SELECT id, starts_at, ends_at FROM silences WHERE ends_at > ? ORDER BY starts_at, id")) {
+                Database.bind(ps, now);
                 Set<String> out = new LinkedHashSet<>();
+                Instant until = now.plus(ACTIVE_IDS_FOR);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(rs.getString(1));
+                        Instant starts = Database.instant(rs, "starts_at");
+                        Instant ends = Database.instant(rs, "ends_at");
+                        if (!starts.isAfter(now)) {
+                            out.add(rs.getString(1));
+                            until = ends.isBefore(until) ? ends : until;
+                        } else {
+                            until = starts.isBefore(until) ? starts : until;
+                        }
                     }
                 }
-                return out;
+                return new ActiveIds(out, now, until, version);
             }
         });
+        activeIds = read;
+        return read.ids();
     }
+
 
     /**
      * The silences active now, their matchers compiled once per silence (read when first seen); a
@@ -221,6 +254,7 @@ public class SilenceStore {
             }
         });
         compiled.put(s.id(), new Active(s.id(), s.matchers(), s.timeInterval()));
+        changes++;
         LOG.info("Silence {} by {} {}: {} ({})", s.id(), s.createdBy(), s.isRecurring() ? "whenever time interval '"
                 + s.timeInterval() + "' is active" : "until " + s.endsAt(), s.matchers(), s.comment());
         return Map.of("silenceID", s.id());
@@ -238,6 +272,7 @@ public class SilenceStore {
                 return ps.executeUpdate();
             }
         });
+        changes++;
         if (n == 0) {
             throw new NotFoundException("silence " + id + " does not exist");
         }

@@ -48,6 +48,7 @@ public final class WorkQueue<S extends Enum<S>> {
     private final Duration lease;
     private final Duration recoveryAge;
     private final String open;
+    private final String inOrder;
     // ids the poller handed out lately: a row still waiting in a sink's queue is not queued again
     // every poll (each duplicate would cost a failed claim transaction)
     private final Map<Long, Instant> handedOut = new ConcurrentHashMap<>();
@@ -64,6 +65,14 @@ public final class WorkQueue<S extends Enum<S>> {
         this.lease = lease;
         this.recoveryAge = recoveryAge;
         this.open = "('" + shape.pending() + "', '" + shape.working() + "')";
+        // no order key: rows are independent (remediation requests, ordered by their decision's lock).
+        // "It is the first open row of its key" as a MIN over the key's index, not as "no earlier open
+        // row exists": with that, PostgreSQL's generic plan scanned every open row of the table for
+        // each claim (the state index), which made a storm's backlog quadratic (docs/benchmarks.md)
+        String t = shape.table();
+        this.inOrder = shape.orderKey().isEmpty() ? "" : " AND " + t + ".id = (SELECT MIN(p.id) FROM " + t + " p WHERE "
+                + shape.orderKey().stream().map(k -> "p." + k + " = " + t + "." + k).collect(Collectors.joining(" AND "))
+                + " AND p.state IN " + open + ")";
     }
 
     public String owner() {
@@ -82,10 +91,6 @@ public final class WorkQueue<S extends Enum<S>> {
     public int claim(Connection c, long id) throws SQLException {
         Instant now = clock.instant();
         String t = shape.table();
-        // no order key: rows are independent (remediation requests, ordered by their decision's lock)
-        String inOrder = shape.orderKey().isEmpty() ? "" : " AND NOT EXISTS (SELECT 1 FROM " + t + " p WHERE "
-                + shape.orderKey().stream().map(k -> "p." + k + " = " + t + "." + k).collect(Collectors.joining(" AND "))
-                + " AND p.id < " + t + ".id AND p.state IN " + open + ")";
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t
                 + " SET state = ?, claimed_until = ?, lease_owner = ?, attempts = attempts + 1"
                 + " WHERE id = ? AND ((state = ? AND (due_at IS NULL OR due_at <= ?))"
@@ -117,9 +122,6 @@ public final class WorkQueue<S extends Enum<S>> {
         }
         Instant now = clock.instant();
         String t = shape.table();
-        String inOrder = shape.orderKey().isEmpty() ? "" : " AND NOT EXISTS (SELECT 1 FROM " + t + " p WHERE "
-                + shape.orderKey().stream().map(k -> "p." + k + " = " + t + "." + k).collect(Collectors.joining(" AND "))
-                + " AND p.id < " + t + ".id AND p.state IN " + open + ")";
         List<Long> claimed = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t
                 + " SET state = ?, claimed_until = ?, lease_owner = ?, attempts = attempts + 1"
