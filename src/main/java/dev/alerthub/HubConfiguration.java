@@ -197,6 +197,8 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("alertGroups", groups);
         Deliveries deliveries = new Deliveries(db, clock, sends, metrics, history, groups);
         registry.bind("deliveries", deliveries);
+        // the deliveries a batch of routed events asks for are written in the batch's own transaction
+        outbox.recordDeliveriesWith(deliveries::write);
         metrics.gauge("alerthub.outbox.depth", "alert events stored but not yet routed", outbox::depth);
         return deliveries;
     }

@@ -65,16 +65,48 @@ public class AlertGroups {
     long join(Connection c, String sink, String target, Alert alert, long eventId) throws SQLException {
         long group = lockGroup(c, sink, target, alert);
         putMember(c, group, alert, eventId, null);
+        if (pendingDelivery(c, group)) {
+            return 0;
+        }
+        return insertDelivery(c, group, sink, target, alert, eventId, null, clock.instant());
+    }
+
+    /** An alert of a group and the event it changed with. */
+    record Member(Alert alert, long eventId) {
+    }
+
+    /**
+     * {@link #join} for several alerts of one group (sink, target): the group's lock once, the members
+     * in one round trip. Returns the id of a new delivery of the group, or 0.
+     */
+    long joinAll(Connection c, String sink, String target, List<Member> members) throws SQLException {
+        Member first = members.get(0);
+        if (members.size() == 1) {
+            return join(c, sink, target, first.alert(), first.eventId());
+        }
+        long group = lockGroup(c, sink, target, first.alert());
+        Instant now = clock.instant();
+        try (PreparedStatement ps = c.prepareStatement(db.dialect().upsertMember())) {
+            for (Member m : members) {
+                Database.bind(ps, group, m.alert().fingerprint(), m.alert().status().wire(), m.eventId(), null, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        if (pendingDelivery(c, group)) {
+            return 0;
+        }
+        return insertDelivery(c, group, sink, target, first.alert(), first.eventId(), null, now);
+    }
+
+    private static boolean pendingDelivery(Connection c, long group) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id FROM deliveries WHERE group_id = ? AND state = 'PENDING' ORDER BY id")) {
             ps.setLong(1, group);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return 0;
-                }
+                return rs.next();
             }
         }
-        return insertDelivery(c, group, sink, target, alert, eventId, null, clock.instant());
     }
 
     /**

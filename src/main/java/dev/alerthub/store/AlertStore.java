@@ -40,12 +40,25 @@ public class AlertStore implements AutoCloseable {
     private static final int MAX_REQUESTS_PER_BATCH = 256;
     private static final long SWEEP_EVERY_MILLIS = 60_000;
 
-    /** How many alerts a request carried, and the outbox events it created (to hand to the router). */
-    public record Accepted(int accepted, List<Long> newEvents) {
-        /** The new events in batches for the router ({@link Outbox#claimBatch}): one message each. */
-        public List<List<Long>> newEventBatches() {
-            return Outbox.batches(newEvents);
+    /**
+     * How many alerts a request carried, the outbox events it created, and the events this request
+     * hands to the router: those of every request committed with it when it is the first of its
+     * commit, none otherwise. A storm's requests, committed together, so reach the router as a few
+     * large batches instead of many small ones (each batch of a group takes the group's lock once).
+     */
+    public record Accepted(int accepted, List<Long> newEvents, List<Long> toRoute) {
+        public Accepted(int accepted, List<Long> newEvents) {
+            this(accepted, newEvents, newEvents);
         }
+
+        /** The events to route, in batches for the router ({@link Outbox#claimBatch}): one message each. */
+        public List<List<Long>> newEventBatches() {
+            return Outbox.batches(toRoute);
+        }
+    }
+
+    /** What the writer answers a request: its own new events, and what it hands to the router. */
+    private record Stored(List<Long> own, List<Long> toRoute) {
     }
 
     /**
@@ -112,7 +125,7 @@ public class AlertStore implements AutoCloseable {
                 a.status().wire()};
     }
 
-    private record Write(List<Alert> alerts, CompletableFuture<List<Long>> done) {
+    private record Write(List<Alert> alerts, CompletableFuture<Stored> done) {
     }
 
     private final Database db;
@@ -173,7 +186,8 @@ public class AlertStore implements AutoCloseable {
             if (!pending.offer(w, timeoutMillis, TimeUnit.MILLISECONDS)) {
                 throw new StoreUnavailableException("state store: writer queue is full", null);
             }
-            return new Accepted(alerts.size(), w.done().get(timeoutMillis, TimeUnit.MILLISECONDS));
+            Stored stored = w.done().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            return new Accepted(alerts.size(), stored.own(), stored.toRoute());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("state store: interrupted", e);
@@ -357,11 +371,18 @@ public class AlertStore implements AutoCloseable {
             LOG.debug("Committed {} request(s) in {} us", batch.size(), (System.nanoTime() - t0) / 1000);
         }
         long now = clock.millis();
+        List<Long> all = ids.stream().flatMap(List::stream).toList();
+        boolean handedOver = false;
         for (int i = 0; i < batch.size(); i++) {
             for (Alert a : batch.get(i).alerts()) {
                 view.stored(a, now);
             }
-            batch.get(i).done().complete(ids.get(i));
+            // the first caller still waiting hands the whole commit to the router; one that gave up
+            // (503) hands nothing, and the recovery poller routes what nobody handed over
+            boolean takes = !handedOver;
+            if (batch.get(i).done().complete(new Stored(ids.get(i), takes ? all : List.of())) && takes) {
+                handedOver = true;
+            }
         }
         if (view.full()) {
             view.sweep(now);

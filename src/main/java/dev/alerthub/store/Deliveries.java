@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -125,29 +126,49 @@ public class Deliveries {
         exchange.getMessage().removeHeader(DELIVERY_ID);
         Outbox.Outcomes batch = Outbox.batchOf(exchange);
         if (batch != null) {
-            batch.add(new Outbox.Write() {
-                @Override
-                public long eventId() {
-                    return eventId;
-                }
-
-                @Override
-                public String lockKey() {
-                    return alert.group() == null ? null : sink + "\n" + target + "\n" + alert.groupHash();
-                }
-
-                @Override
-                public WorkQueue.Due write(Connection c) throws SQLException {
-                    long id = record(c, eventId, alert, sink, target, context);
-                    return id > 0 ? new WorkQueue.Due(id, sink) : null;
-                }
-            });
+            batch.add(new Outbox.Intent(eventId, alert, sink, target, context));
             return;
         }
         long id = db.inTransaction(c -> record(c, eventId, alert, sink, target, context));
         if (id > 0) {
             exchange.getMessage().setHeader(DELIVERY_ID, id);
         }
+    }
+
+    /**
+     * Records a batch's deliveries ({@link Outbox#finishBatch}): the alerts of one group to one Slack
+     * or email target join it together (the group's lock taken once, its members written in one round
+     * trip), groups last and in one order so a batch holds their locks briefly and never in an order
+     * another batch could deadlock with. Returns the deliveries to queue.
+     */
+    public List<WorkQueue.Due> write(Connection c, List<Outbox.Intent> intents) throws SQLException {
+        List<WorkQueue.Due> out = new ArrayList<>();
+        Map<String, List<Outbox.Intent>> joins = new TreeMap<>();
+        for (Outbox.Intent i : intents) {
+            if (i.alert().group() != null && !"pagerduty".equals(i.sink())) {
+                joins.computeIfAbsent(i.sink() + "\n" + i.target() + "\n" + i.alert().groupHash(), k -> new ArrayList<>())
+                        .add(i);
+            }
+        }
+        // PagerDuty pages (alone, or a group's incident) lock their group one alert at a time: in key order too
+        List<Outbox.Intent> rest = intents.stream().filter(i -> !(i.alert().group() != null && !"pagerduty".equals(i.sink())))
+                .sorted(java.util.Comparator.comparing((Outbox.Intent i) -> i.alert().group() == null ? "" : i.alert().groupHash()))
+                .toList();
+        for (Outbox.Intent i : rest) {
+            long id = record(c, i.eventId(), i.alert(), i.sink(), i.target(), i.context());
+            if (id > 0) {
+                out.add(new WorkQueue.Due(id, i.sink()));
+            }
+        }
+        for (List<Outbox.Intent> group : joins.values()) {
+            Outbox.Intent first = group.get(0);
+            long id = groups.joinAll(c, first.sink(), first.target(), group.stream()
+                    .map(i -> new AlertGroups.Member(i.alert(), i.eventId())).toList());
+            if (id > 0) {
+                out.add(new WorkQueue.Due(id, first.sink()));
+            }
+        }
+        return out;
     }
 
     /** The delivery of this event to the sink and target: a new one's id, or 0 when its group's next message carries it. */

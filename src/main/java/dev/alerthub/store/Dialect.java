@@ -185,6 +185,17 @@ enum Dialect {
     }
 
     /** Parameters: sink, target, group_hash, group_key, created_at. Creates the group row unless it exists. */
+    /** A group's member as last routed: (group_id, fingerprint, status, event_id, paged, changed_at). */
+    String upsertMember() {
+        return switch (this) {
+            case POSTGRESQL -> "INSERT INTO group_members (group_id, fingerprint, status, event_id, paged, changed_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, fingerprint) DO UPDATE SET status = EXCLUDED.status,"
+                    + " event_id = EXCLUDED.event_id, paged = EXCLUDED.paged, changed_at = EXCLUDED.changed_at";
+            case H2 -> "MERGE INTO group_members (group_id, fingerprint, status, event_id, paged, changed_at)"
+                    + " KEY (group_id, fingerprint) VALUES (?, ?, ?, ?, ?, ?)";
+        };
+    }
+
     String insertGroup() {
         return switch (this) {
             case POSTGRESQL -> "INSERT INTO alert_groups (sink, target, group_hash, group_key, created_at)"

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,6 +44,7 @@ public class Outbox {
     private final DeadLetters deadLetters;
     private final Backoff backoff;
     private final int maxAttempts;
+    private volatile DeliveryWriter writer;
 
     public Outbox(Database db, Clock clock, WorkQueue<State> queue, DeadLetters deadLetters, Backoff backoff,
                   int maxAttempts) {
@@ -62,43 +62,37 @@ public class Outbox {
 
     /** Exchange property: the outcomes of a claimed batch, written by {@link #finishBatch} in one transaction. */
     public static final String OUTCOMES = "alerthub.outboxOutcomes";
-    /** Events handed to the router in one message (intake, recovery): one claim and one finish transaction each; small enough that a large webhook still keeps every dispatcher thread busy. */
-    public static final int BATCH = 25;
+    /** Events handed to the router in one message (intake, recovery): one claim and one finish transaction each (a storm's group takes its lock once per batch). */
+    public static final int BATCH = 100;
 
     /** A claimed event: its id and alert. */
     public record Claimed(long id, Alert alert) {
     }
 
     /**
-     * A record the router asked for while routing an event of a batch (a delivery, a group's change),
-     * written with the batch's outcomes in one transaction ({@link #finishBatch}).
+     * A delivery the router asked for while routing an event of a batch: written with the batch's
+     * outcomes in one transaction ({@link #finishBatch}), by the batch's {@link DeliveryWriter}.
      */
-    public interface Write {
-        /** The event whose routing asked for it: written only if that event's routing finished. */
-        long eventId();
+    public record Intent(long eventId, Alert alert, String sink, String target, String context) {
+    }
 
-        /**
-         * The row this write locks (a group's), or null: a batch takes its locks in this order, so two
-         * batches never wait for each other's locks in opposite orders.
-         */
-        String lockKey();
-
-        /** Writes it; returns a delivery to queue once committed, or null. */
-        WorkQueue.Due write(Connection c) throws SQLException;
+    /** Writes a batch's deliveries in the batch's transaction; returns those to queue once committed. */
+    public interface DeliveryWriter {
+        List<WorkQueue.Due> write(Connection c, List<Intent> intents) throws SQLException;
     }
 
     /** What the router decided for the events of one batch, and what it asked to record, in that order. */
     public static final class Outcomes {
         private final Map<Long, State> states = new LinkedHashMap<>();
-        private final List<Write> writes = new ArrayList<>();
+        private final List<Intent> writes = new ArrayList<>();
 
         synchronized void add(long id, State state) {
             states.put(id, state);
         }
 
-        /** Records this with the batch's outcomes, in the same transaction. */
-        public synchronized void add(Write write) {
-            writes.add(write);
+        /** Records this delivery with the batch's outcomes, in the same transaction. */
+        public synchronized void add(Intent intent) {
+            writes.add(intent);
         }
 
         synchronized Map<Long, State> drainStates() {
@@ -107,8 +101,8 @@ public class Outbox {
             return out;
         }
 
-        synchronized List<Write> drainWrites() {
-            List<Write> out = new ArrayList<>(writes);
+        synchronized List<Intent> drainWrites() {
+            List<Intent> out = new ArrayList<>(writes);
             writes.clear();
             return out;
         }
@@ -178,7 +172,7 @@ public class Outbox {
             return;
         }
         Map<Long, State> done = outcomes.drainStates();
-        List<Write> writes = outcomes.drainWrites();
+        List<Intent> writes = outcomes.drainWrites();
         writes.removeIf(w -> done.get(w.eventId()) != State.DONE);
         if (done.isEmpty()) {
             return;
@@ -195,7 +189,7 @@ public class Outbox {
                     done.size(), e.getMessage());
             queued = new ArrayList<>();
             for (Map.Entry<Long, State> one : done.entrySet()) {
-                List<Write> its = writes.stream().filter(w -> w.eventId() == one.getKey()).toList();
+                List<Intent> its = writes.stream().filter(w -> w.eventId() == one.getKey()).toList();
                 try {
                     queued.addAll(db.inTransaction(c -> finish(c, Map.of(one.getKey(), one.getValue()), its)));
                 } catch (RuntimeException alone) {
@@ -206,23 +200,24 @@ public class Outbox {
         exchange.getMessage().setBody(queued);
     }
 
-    private List<WorkQueue.Due> finish(Connection c, Map<Long, State> done, List<Write> writes) throws SQLException {
-        List<Write> ordered = new ArrayList<>(writes);
-        // locks in one order across batches (nulls, which lock nothing, last); otherwise as routed
-        ordered.sort(Comparator.comparing(Write::lockKey, Comparator.nullsLast(Comparator.naturalOrder())));
-        List<WorkQueue.Due> queued = new ArrayList<>();
-        for (Write w : ordered) {
-            WorkQueue.Due due = w.write(c);
-            if (due != null) {
-                queued.add(due);
-            }
-        }
+    private List<WorkQueue.Due> finish(Connection c, Map<Long, State> done, List<Intent> intents) throws SQLException {
         Map<State, List<Long>> byState = new EnumMap<>(State.class);
         done.forEach((id, state) -> byState.computeIfAbsent(state, s -> new ArrayList<>()).add(id));
         for (Map.Entry<State, List<Long>> e : byState.entrySet()) {
             queue.finishAll(c, e.getValue(), e.getKey());
         }
-        return queued;
+        if (intents.isEmpty()) {
+            return List.of();
+        }
+        if (writer == null) {
+            throw new IllegalStateException("the outbox has no delivery writer: deliveries cannot be recorded");
+        }
+        return writer.write(c, intents);
+    }
+
+    /** Who records the deliveries the router asks for in a batch (the hub's {@link Deliveries}). */
+    public void recordDeliveriesWith(DeliveryWriter writer) {
+        this.writer = writer;
     }
 
     private void finish(Exchange exchange, State state) {

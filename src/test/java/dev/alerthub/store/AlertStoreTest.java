@@ -74,6 +74,44 @@ class AlertStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
+    void concurrentRequestsHandEveryNewEventToTheRouterExactlyOnceInFewBatches(String kind) throws Exception {
+        AlertStore store = store(database(storeUrl(kind)));
+        ExecutorService callers = Executors.newFixedThreadPool(32);
+        try {
+            List<Future<AlertStore.Accepted>> answers = new ArrayList<>();
+            for (int r = 0; r < 200; r++) {
+                int request = r;
+                answers.add(callers.submit(() -> {
+                    List<Alert> alerts = new ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                        alerts.add(Alert.of(AlertStatus.FIRING, Map.of("alertname", "Storm", "instance",
+                                request + "-" + i), Map.of(), Instant.parse("2026-12-08T00:00:00Z"), null, null,
+                                "alertmanager"));
+                    }
+                    return store.accept(alerts);
+                }));
+            }
+            List<Long> created = new ArrayList<>();
+            List<Long> handed = new ArrayList<>();
+            int messages = 0;
+            for (Future<AlertStore.Accepted> a : answers) {
+                created.addAll(a.get().newEvents());
+                for (List<Long> batch : a.get().newEventBatches()) {
+                    handed.addAll(batch);
+                    messages++;
+                }
+            }
+            assertThat(created).hasSize(2000).doesNotHaveDuplicates();
+            assertThat(handed).as("each new event handed to the router once").hasSize(2000)
+                    .containsExactlyInAnyOrderElementsOf(created);
+            assertThat(messages).as("requests committed together are handed over together").isLessThan(200);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
     void acceptedAlertsAreCommittedWithOneEventPerTransition(String kind) throws Exception {
         Database db = database(storeUrl(kind));
         AlertStore store = store(db);

@@ -50,6 +50,7 @@ class OutboxBatchTest {
         deliveries = new Deliveries(db, clock, Deliveries.queue(db, clock, "test-hub", Duration.ofMinutes(1),
                 Duration.ofSeconds(5)), metrics, new NotificationHistory(db, clock),
                 new AlertGroups(db, clock, Duration.ZERO, 10));
+        outbox.recordDeliveriesWith(deliveries::write);
     }
 
     @AfterEach
