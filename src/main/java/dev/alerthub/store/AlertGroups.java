@@ -133,9 +133,8 @@ public class AlertGroups {
         if (!created.plus(hold).isAfter(clock.instant())) {
             return false;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM alerts a WHERE a.group_hash = ? AND EXISTS"
-                + " (SELECT 1 FROM alert_events e WHERE e.fingerprint = a.fingerprint AND e.state IN ('PENDING', 'ROUTING')"
-                + " AND e.id <> ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM alert_events WHERE group_hash = ?"
+                + " AND state IN ('PENDING', 'ROUTING') AND id <> ?")) {
             Database.bind(ps, hash, ownEvent);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();

@@ -98,15 +98,16 @@ enum Dialect {
             List<AlertStore.Row> fresh = withoutLateFiring(c, rows);
             for (List<AlertStore.Row> chunk : chunks(fresh)) {
                 // rows go in (and get their ids) in arrival order, so a trigger is routed before its resolve
-                String sql = "INSERT INTO alert_events (fingerprint, status, starts_at, body, state, created_at) VALUES "
-                        + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, 'PENDING', ?)"))
+                String sql = "INSERT INTO alert_events (fingerprint, status, starts_at, body, state, created_at, group_hash) VALUES "
+                        + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, 'PENDING', ?, ?)"))
                         + " ON CONFLICT (fingerprint, status, starts_at) DO NOTHING RETURNING id, fingerprint, status, starts_at";
                 Map<String, AlertStore.Row> byKey = new HashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     int i = 0;
                     for (AlertStore.Row r : chunk) {
                         Alert a = r.alert();
-                        i = Database.bindAt(ps, i, a.fingerprint(), a.status().wire(), a.startsAt(), r.body(), now);
+                        i = Database.bindAt(ps, i, a.fingerprint(), a.status().wire(), a.startsAt(), r.body(), now,
+                                a.groupHash());
                         byKey.put(key(a.fingerprint(), a.status().wire(), Database.ts(a.startsAt())), r);
                     }
                     try (ResultSet rs = ps.executeQuery()) {
@@ -121,8 +122,8 @@ enum Dialect {
             return created;
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO alert_events (fingerprint, status, starts_at, body, state, created_at)"
-                        + " SELECT ?, ?, ?, ?, 'PENDING', ? FROM (VALUES 0) x"
+                "INSERT INTO alert_events (fingerprint, status, starts_at, body, state, created_at, group_hash)"
+                        + " SELECT ?, ?, ?, ?, 'PENDING', ?, ? FROM (VALUES 0) x"
                         + " WHERE NOT EXISTS (SELECT 1 FROM alert_events r WHERE r.fingerprint = ? AND r.starts_at = ?"
                         + " AND r.status = 'resolved' AND CAST(? AS VARCHAR(16)) = 'firing')"
                         + " AND NOT EXISTS (SELECT 1 FROM alert_events d WHERE d.fingerprint = ? AND d.status = ?"
@@ -130,7 +131,8 @@ enum Dialect {
             for (AlertStore.Row r : rows) {
                 Alert a = r.alert();
                 String status = a.status().wire();
-                Database.bind(ps, a.fingerprint(), status, a.startsAt(), r.body(), now, a.fingerprint(), a.startsAt(),
+                Database.bind(ps, a.fingerprint(), status, a.startsAt(), r.body(), now, a.groupHash(), a.fingerprint(),
+                        a.startsAt(),
                         status, a.fingerprint(), status, a.startsAt());
                 if (ps.executeUpdate() > 0) {
                     try (ResultSet keys = ps.getGeneratedKeys()) {

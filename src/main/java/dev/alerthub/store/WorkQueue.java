@@ -111,9 +111,8 @@ public final class WorkQueue<S extends Enum<S>> {
     }
 
     /**
-     * {@link #claim(Connection, long)} for many rows in one round trip (a JDBC batch, in id order:
-     * of two rows of one order key in {@code ids}, only the earlier is claimed). Returns the ids
-     * claimed, in id order.
+     * {@link #claim(Connection, long)} for many rows in one statement (of two rows of one order key in
+     * {@code ids}, only the earlier is claimed). Returns the ids claimed, in id order.
      */
     public List<Long> claimAll(Connection c, List<Long> ids) throws SQLException {
         List<Long> sorted = ids.stream().distinct().sorted().toList();
@@ -121,24 +120,24 @@ public final class WorkQueue<S extends Enum<S>> {
             return List.of();
         }
         Instant now = clock.instant();
-        String t = shape.table();
-        List<Long> claimed = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t
+        String update = "UPDATE " + shape.table()
                 + " SET state = ?, claimed_until = ?, lease_owner = ?, attempts = attempts + 1"
-                + " WHERE id = ? AND ((state = ? AND (due_at IS NULL OR due_at <= ?))"
-                + " OR (state = ? AND claimed_until < ?))" + inOrder)) {
-            for (long id : sorted) {
-                Database.bind(ps, shape.working().toString(), now.plus(lease), owner, id, shape.pending().toString(),
-                        now, shape.working().toString(), now);
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0) {
-                    claimed.add(sorted.get(i));
+                + " WHERE id = ANY(?) AND ((state = ? AND (due_at IS NULL OR due_at <= ?))"
+                + " OR (state = ? AND claimed_until < ?))" + inOrder;
+        String sql = db.dialect() == Dialect.POSTGRESQL ? update + " RETURNING id"
+                : "SELECT id FROM FINAL TABLE (" + update + ")";
+        List<Long> claimed = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Database.bind(ps, shape.working().toString(), now.plus(lease), owner, null, shape.pending().toString(),
+                    now, shape.working().toString(), now);
+            ps.setArray(4, c.createArrayOf("BIGINT", sorted.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(rs.getLong(1));
                 }
             }
         }
+        claimed.sort(null);
         return claimed;
     }
 
