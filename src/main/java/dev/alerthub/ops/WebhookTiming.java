@@ -28,6 +28,7 @@ public final class WebhookTiming extends EventNotifierSupport {
         setIgnoreExchangeSendingEvents(true);
         setIgnoreExchangeSentEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
+        setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
     @Override
