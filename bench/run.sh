@@ -167,12 +167,13 @@ storm() {
 }
 
 latency() {
-  echo; echo "## latency: webhook → PagerDuty stand-in, one new critical alert per webhook, open loop"
+  local store=${BENCH_LATENCY_STORE:-h2}
+  echo; echo "## latency: webhook → PagerDuty stand-in, one new critical alert per webhook, open loop, store $store"
   echo "| rate | result | load |"
   echo "| --- | --- | --- |"
   for rate in ${BENCH_RATES:-100 1000}; do
     local stub; stub=$(free_port)
-    start_hub h2 -Dalerthub.pagerduty.url="http://127.0.0.1:$stub/v2/enqueue" \
+    start_hub "$store" -Dalerthub.pagerduty.url="http://127.0.0.1:$stub/v2/enqueue" \
         -Dalerthub.pagerduty.routing-key=bench-routing-key-0123456789abcdef -Dalerthub.delivery.pagerduty-per-minute=0
     echo "| $rate/s | $(java bench/latency/Latency.java "$HUB_PORT" "$stub" "$rate" "$WARM" "$SECS" 2>&1 | tail -1) | $(load) |"
     stop_hub

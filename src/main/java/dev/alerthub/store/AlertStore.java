@@ -366,7 +366,7 @@ public class AlertStore implements AutoCloseable {
 
     private void commit(List<Write> batch) {
         long t0 = System.nanoTime();
-        List<List<Long>> ids = db.inTransaction(c -> writeBatch(c, batch));
+        List<List<Long>> ids = db.inIntakeTransaction(c -> writeBatch(c, batch));
         if (LOG.isDebugEnabled()) {
             LOG.debug("Committed {} request(s) in {} us", batch.size(), (System.nanoTime() - t0) / 1000);
         }

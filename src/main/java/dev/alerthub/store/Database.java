@@ -29,8 +29,16 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Dialect dialect;
 
-    private Database(HikariDataSource dataSource, Dialect dialect) {
+    /**
+     * The intake writer's own connections: acknowledging Alertmanager never waits behind routing and
+     * delivery workers for one of the shared pool's (at 100 pages a second they held all ten, and
+     * webhooks got 503 after the commit timeout).
+     */
+    private final HikariDataSource intake;
+
+    private Database(HikariDataSource dataSource, HikariDataSource intake, Dialect dialect) {
         this.dataSource = dataSource;
+        this.intake = intake;
         this.dialect = dialect;
     }
 
@@ -49,8 +57,30 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(String url, String username, String password, Duration statementTimeout) {
         Dialect dialect = Dialect.of(url);
+        HikariDataSource ds = new HikariDataSource(config("alerthub-store", 10, dialect, url, username, password,
+                statementTimeout));
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        HikariDataSource intake;
+        try {
+            intake = new HikariDataSource(config("alerthub-intake", 2, dialect, url, username, password,
+                    statementTimeout));
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        LOG.info("State store: {} ({})", dialect.name().toLowerCase(), URISupport.sanitizeUri(url));
+        return new Database(ds, intake, dialect);
+    }
+
+    private static HikariConfig config(String name, int size, Dialect dialect, String url, String username,
+                                       String password, Duration statementTimeout) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("alerthub-store");
+        config.setPoolName(name);
         config.setJdbcUrl(dialect == Dialect.H2 ? durableH2(url) : url);
         if (username != null && !username.isBlank()) {
             config.setUsername(username);
@@ -58,7 +88,7 @@ public final class Database implements AutoCloseable {
         if (password != null && !password.isBlank()) {
             config.setPassword(password);
         }
-        config.setMaximumPoolSize(10);
+        config.setMaximumPoolSize(size);
         config.setConnectionTimeout(5_000);
         config.setValidationTimeout(2_000);
         long ms = Math.max(1, statementTimeout.toMillis());
@@ -72,15 +102,7 @@ public final class Database implements AutoCloseable {
             config.setConnectionInitSql("SET QUERY_TIMEOUT " + ms);
         }
         config.setInitializationFailTimeout(10_000);
-        HikariDataSource ds = new HikariDataSource(config);
-        try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        } catch (RuntimeException e) {
-            ds.close();
-            throw e;
-        }
-        LOG.info("State store: {} ({})", dialect.name().toLowerCase(), URISupport.sanitizeUri(url));
-        return new Database(ds, dialect);
+        return config;
     }
 
     /**
@@ -110,7 +132,16 @@ public final class Database implements AutoCloseable {
 
     /** Runs work in one transaction; any SQL failure rolls back and surfaces as store-unavailable. */
     public <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        return inTransaction(dataSource, work);
+    }
+
+    /** {@link #inTransaction} on the intake writer's own connections. */
+    <T> T inIntakeTransaction(Work<T> work) {
+        return inTransaction(intake, work);
+    }
+
+    private static <T> T inTransaction(DataSource source, Work<T> work) {
+        try (Connection c = source.getConnection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
@@ -157,6 +188,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        intake.close();
         dataSource.close();
     }
 

@@ -74,6 +74,25 @@ class AlertStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
+    void alertsAreAcknowledgedWhileRoutingAndDeliveryHoldEverySharedConnection(String kind) throws Exception {
+        Database db = database(storeUrl(kind));
+        AlertStore store = new AlertStore(db, Clock.systemUTC(), 2_000, new HubMetrics(new SimpleMeterRegistry()));
+        open.add(store);
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                held.add(db.dataSource().getConnection());
+            }
+            assertThat(store.accept(alerts("webhook-firing-critical")).newEvents()).hasSize(1);
+        } finally {
+            for (Connection c : held) {
+                c.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
     void concurrentRequestsHandEveryNewEventToTheRouterExactlyOnceInFewBatches(String kind) throws Exception {
         AlertStore store = store(database(storeUrl(kind)));
         ExecutorService callers = Executors.newFixedThreadPool(32);
