@@ -175,7 +175,10 @@ latency() {
     local stub; stub=$(free_port)
     start_hub "$store" -Dalerthub.pagerduty.url="http://127.0.0.1:$stub/v2/enqueue" \
         -Dalerthub.pagerduty.routing-key=bench-routing-key-0123456789abcdef -Dalerthub.delivery.pagerduty-per-minute=0
-    echo "| $rate/s | $(java bench/latency/Latency.java "$HUB_PORT" "$stub" "$rate" "$WARM" "$SECS" 2>&1 | tail -1) | $(load) |"
+    jfr_start
+    echo "| $rate/s | $(java -Dsun.net.httpserver.nodelay=true bench/latency/Latency.java "$HUB_PORT" "$stub" "$rate" "$WARM" "$SECS" 2>&1 | tail -1) | $(load) |"
+    jfr_stop "latency-$rate"
+    [ -n "${BENCH_KEEP_LOG:-}" ] && cp "$HUB_LOG" "$BENCH_KEEP_LOG"
     stop_hub
   done
 }

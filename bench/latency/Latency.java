@@ -58,10 +58,12 @@ public class Latency {
             ex.close();
         });
         stub.start();
-        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(8)).build();
         URI url = URI.create("http://127.0.0.1:" + hubPort + "/webhooks/alertmanager");
         String startsAt = Instant.now().toString();
         AtomicInteger refused = new AtomicInteger();
+        java.util.Map<String, Integer> reasons = new java.util.concurrent.ConcurrentHashMap<>();
         ScheduledExecutorService tick = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger next = new AtomicInteger();
         tick.scheduleAtFixedRate(() -> {
@@ -81,6 +83,8 @@ public class Latency {
                     .whenComplete((r, e) -> {
                         if (e != null || r.statusCode() != 200) {
                             refused.incrementAndGet();
+                            reasons.merge(e != null ? (e.getCause() != null ? e.getCause() : e).toString() : "HTTP " + r.statusCode(), 1,
+                                    Integer::sum);
                         }
                     });
         }, 0, 1_000_000_000L / rate, TimeUnit.NANOSECONDS);
@@ -98,8 +102,8 @@ public class Latency {
         long[] l = Arrays.copyOf(lat, got);
         Arrays.sort(l);
         System.out.printf(Locale.ROOT, "latency %d alerts/s: pages %d of %d measured, p50 %.1f ms, p99 %.1f ms, max %.1f ms,"
-                        + " webhooks refused %d%n", rate, got, total - from, pct(l, 50), pct(l, 99),
-                l.length == 0 ? 0 : l[l.length - 1] / 1e6, refused.get());
+                        + " webhooks refused %d %s%n", rate, got, total - from, pct(l, 50), pct(l, 99),
+                l.length == 0 ? 0 : l[l.length - 1] / 1e6, refused.get(), reasons.isEmpty() ? "" : reasons);
         stub.stop(0);
         System.exit(0);
     }
