@@ -1,5 +1,6 @@
 package dev.alerthub.intake;
 
+import dev.alerthub.notify.Slack;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.alerthub.alert.Json;
 import org.apache.camel.Exchange;
@@ -16,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  * (other buttons, shortcuts) is answered 200 and ignored.
  */
 public class SlackInteraction {
-    public static final String ACK_ACTION = "alerthub-ack";
+    /** The action_id of the button the hub's Slack messages carry (notify/Slack). */
+    public static final String ACK_ACTION = Slack.ACK_ACTION;
     static final int MAX_VALUE = 300;
 
     public void parse(Exchange exchange) {

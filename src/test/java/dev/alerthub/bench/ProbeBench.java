@@ -233,7 +233,15 @@ public final class ProbeBench {
         return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
+    /** Waits out a warm-up or measurement window: the end of the window is scheduled, not slept to. */
     static void sleep(int seconds) throws InterruptedException {
-        Thread.sleep(seconds * 1000L);
+        java.util.concurrent.ScheduledExecutorService clock = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            clock.schedule(() -> null, seconds, java.util.concurrent.TimeUnit.SECONDS).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            clock.shutdownNow();
+        }
     }
 }
