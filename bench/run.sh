@@ -3,6 +3,7 @@
 # and the real Alertmanager's figure from the same run where there is one (docs/benchmarks.md).
 #   bench/run.sh [ingest|storm|latency|startup|probes|all]
 # Settings (environment): BENCH_STORES="h2 postgresql" (ingest), BENCH_STORE=postgresql (storm),
+# BENCH_LATENCY_STORE=h2 (latency),
 # BENCH_WARMUP=15 (s, each side), BENCH_SECONDS=10 (s per measurement), BENCH_XMX=-Xmx358m (the Helm
 # chart's limit, 512Mi, times its MaxRAMPercentage=70), PGURL=postgresql://postgres@127.0.0.1:5432/test,
 # BENCH_JAR=target/alerthub.jar (another build to compare: its checkout's routes/ and config/ are used), BENCH_JFR=<dir> (a JFR recording per hub
