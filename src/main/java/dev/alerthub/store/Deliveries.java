@@ -152,7 +152,8 @@ public class Deliveries {
         }
         // PagerDuty pages (alone, or a group's incident) lock their group one alert at a time: in key order too
         List<Outbox.Intent> rest = intents.stream().filter(i -> !(i.alert().group() != null && !"pagerduty".equals(i.sink())))
-                .sorted(java.util.Comparator.comparing((Outbox.Intent i) -> i.alert().group() == null ? "" : i.alert().groupHash()))
+                .sorted(java.util.Comparator.comparing((Outbox.Intent i) -> i.alert().group() == null ? ""
+                        : i.alert().groupHash() + "\n" + i.target()))
                 .toList();
         for (Outbox.Intent i : rest) {
             long id = record(c, i.eventId(), i.alert(), i.sink(), i.target(), i.context());
