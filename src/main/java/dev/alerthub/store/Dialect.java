@@ -193,8 +193,15 @@ enum Dialect {
             case POSTGRESQL -> "INSERT INTO group_members (group_id, fingerprint, status, event_id, paged, changed_at)"
                     + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, fingerprint) DO UPDATE SET status = EXCLUDED.status,"
                     + " event_id = EXCLUDED.event_id, paged = EXCLUDED.paged, changed_at = EXCLUDED.changed_at";
-            case H2 -> "MERGE INTO group_members (group_id, fingerprint, status, event_id, paged, changed_at)"
-                    + " KEY (group_id, fingerprint) VALUES (?, ?, ?, ?, ?, ?)";
+            // typed, as the other H2 merges: H2 finds the member by its primary key only for typed values
+            case H2 -> "MERGE INTO group_members t USING (VALUES (CAST(? AS BIGINT), CAST(? AS VARCHAR), CAST(? AS VARCHAR),"
+                    + " CAST(? AS BIGINT), CAST(? AS VARCHAR), CAST(? AS TIMESTAMP WITH TIME ZONE)))"
+                    + " AS s (group_id, fingerprint, status, event_id, paged, changed_at)"
+                    + " ON t.group_id = s.group_id AND t.fingerprint = s.fingerprint"
+                    + " WHEN MATCHED THEN UPDATE SET status = s.status, event_id = s.event_id, paged = s.paged,"
+                    + " changed_at = s.changed_at"
+                    + " WHEN NOT MATCHED THEN INSERT (group_id, fingerprint, status, event_id, paged, changed_at)"
+                    + " VALUES (s.group_id, s.fingerprint, s.status, s.event_id, s.paged, s.changed_at)";
         };
     }
 

@@ -120,17 +120,25 @@ public final class WorkQueue<S extends Enum<S>> {
             return List.of();
         }
         Instant now = clock.instant();
+        boolean pg = db.dialect() == Dialect.POSTGRESQL;
+        // PostgreSQL: one array parameter; H2 uses its primary key for an IN list, not for = ANY(array)
+        String idIn = pg ? "= ANY(?)" : "IN (" + String.join(", ", java.util.Collections.nCopies(sorted.size(), "?")) + ")";
         String update = "UPDATE " + shape.table()
                 + " SET state = ?, claimed_until = ?, lease_owner = ?, attempts = attempts + 1"
-                + " WHERE id = ANY(?) AND ((state = ? AND (due_at IS NULL OR due_at <= ?))"
-                + " OR (state = ? AND claimed_until < ?))" + inOrder;
-        String sql = db.dialect() == Dialect.POSTGRESQL ? update + " RETURNING id"
-                : "SELECT id FROM FINAL TABLE (" + update + ")";
+                + " WHERE ((state = ? AND (due_at IS NULL OR due_at <= ?))"
+                + " OR (state = ? AND claimed_until < ?)) AND id " + idIn + inOrder;
+        String sql = pg ? update + " RETURNING id" : "SELECT id FROM FINAL TABLE (" + update + ")";
         List<Long> claimed = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Database.bind(ps, shape.working().toString(), now.plus(lease), owner, null, shape.pending().toString(),
+            Database.bind(ps, shape.working().toString(), now.plus(lease), owner, shape.pending().toString(),
                     now, shape.working().toString(), now);
-            ps.setArray(4, c.createArrayOf("BIGINT", sorted.toArray()));
+            if (pg) {
+                ps.setArray(8, c.createArrayOf("BIGINT", sorted.toArray()));
+            } else {
+                for (int i = 0; i < sorted.size(); i++) {
+                    ps.setLong(8 + i, sorted.get(i));
+                }
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     claimed.add(rs.getLong(1));
