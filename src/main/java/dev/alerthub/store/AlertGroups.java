@@ -63,12 +63,7 @@ public class AlertGroups {
      * change too.
      */
     long join(Connection c, String sink, String target, Alert alert, long eventId) throws SQLException {
-        long group = lockGroup(c, sink, target, alert);
-        putMember(c, group, alert, eventId, null);
-        if (pendingDelivery(c, group)) {
-            return 0;
-        }
-        return insertDelivery(c, group, sink, target, alert, eventId, null, clock.instant());
+        return joinAll(c, sink, target, List.of(new Member(alert, eventId)));
     }
 
     /** An alert of a group and the event it changed with. */
@@ -81,9 +76,6 @@ public class AlertGroups {
      */
     long joinAll(Connection c, String sink, String target, List<Member> members) throws SQLException {
         Member first = members.get(0);
-        if (members.size() == 1) {
-            return join(c, sink, target, first.alert(), first.eventId());
-        }
         long group = lockGroup(c, sink, target, first.alert());
         Instant now = clock.instant();
         try (PreparedStatement ps = c.prepareStatement(db.dialect().upsertMember())) {
@@ -218,17 +210,8 @@ public class AlertGroups {
     }
 
     private void putMember(Connection c, long group, Alert alert, long eventId, String paged) throws SQLException {
-        Instant now = clock.instant();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE group_members SET status = ?, event_id = ?, paged = ?,"
-                + " changed_at = ? WHERE group_id = ? AND fingerprint = ?")) {
-            Database.bind(ps, alert.status().wire(), eventId, paged, now, group, alert.fingerprint());
-            if (ps.executeUpdate() == 1) {
-                return;
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO group_members (group_id, fingerprint, status,"
-                + " event_id, paged, changed_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            Database.bind(ps, group, alert.fingerprint(), alert.status().wire(), eventId, paged, now);
+        try (PreparedStatement ps = c.prepareStatement(db.dialect().upsertMember())) {
+            Database.bind(ps, group, alert.fingerprint(), alert.status().wire(), eventId, paged, clock.instant());
             ps.executeUpdate();
         }
     }

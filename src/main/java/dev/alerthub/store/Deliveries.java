@@ -145,13 +145,13 @@ public class Deliveries {
         List<WorkQueue.Due> out = new ArrayList<>();
         Map<String, List<Outbox.Intent>> joins = new TreeMap<>();
         for (Outbox.Intent i : intents) {
-            if (i.alert().group() != null && !"pagerduty".equals(i.sink())) {
+            if (joinsGroup(i)) {
                 joins.computeIfAbsent(i.sink() + "\n" + i.target() + "\n" + i.alert().groupHash(), k -> new ArrayList<>())
                         .add(i);
             }
         }
         // PagerDuty pages (alone, or a group's incident) lock their group one alert at a time: in key order too
-        List<Outbox.Intent> rest = intents.stream().filter(i -> !(i.alert().group() != null && !"pagerduty".equals(i.sink())))
+        List<Outbox.Intent> rest = intents.stream().filter(i -> !joinsGroup(i))
                 .sorted(java.util.Comparator.comparing((Outbox.Intent i) -> i.alert().group() == null ? ""
                         : i.alert().groupHash() + "\n" + i.target()))
                 .toList();
@@ -170,6 +170,11 @@ public class Deliveries {
             }
         }
         return out;
+    }
+
+    /** Slack and email tell an alert of a group in its group's message (PagerDuty decides per alert). */
+    private static boolean joinsGroup(Outbox.Intent i) {
+        return i.alert().group() != null && !"pagerduty".equals(i.sink());
     }
 
     /** The delivery of this event to the sink and target: a new one's id, or 0 when its group's next message carries it. */

@@ -89,19 +89,10 @@ public final class WorkQueue<S extends Enum<S>> {
      * is not this caller's to work on.
      */
     public int claim(Connection c, long id) throws SQLException {
-        Instant now = clock.instant();
-        String t = shape.table();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t
-                + " SET state = ?, claimed_until = ?, lease_owner = ?, attempts = attempts + 1"
-                + " WHERE id = ? AND ((state = ? AND (due_at IS NULL OR due_at <= ?))"
-                + " OR (state = ? AND claimed_until < ?))" + inOrder)) {
-            Database.bind(ps, shape.working().toString(), now.plus(lease), owner, id, shape.pending().toString(), now,
-                    shape.working().toString(), now);
-            if (ps.executeUpdate() == 0) {
-                return 0;
-            }
+        if (claimAll(c, List.of(id)).isEmpty()) {
+            return 0;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT attempts FROM " + t + " WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT attempts FROM " + shape.table() + " WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -2,13 +2,11 @@ package dev.alerthub.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.alerthub.alert.Json;
+import dev.alerthub.support.AllSinks;
 import dev.alerthub.support.Fixtures;
 import dev.alerthub.support.HttpStub;
-import dev.alerthub.support.Ports;
 import dev.alerthub.support.PostgresSchema;
-import dev.alerthub.support.SinkStubs;
 import dev.alerthub.support.TestHub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * on the production store (PostgreSQL): each alert reaches the sink its severity names, with its status.
  */
 class EveryFixtureRoutesTest {
+    static AllSinks sinks;
     static HttpStub pagerDuty;
     static HttpStub slack;
     static GreenMail smtp;
@@ -36,12 +35,12 @@ class EveryFixtureRoutesTest {
 
     @BeforeAll
     static void start() {
-        pagerDuty = SinkStubs.pagerDuty();
-        slack = SinkStubs.slack();
-        smtp = new GreenMail(new ServerSetup(Ports.free(), "127.0.0.1", "smtp"));
-        smtp.start();
+        sinks = new AllSinks();
+        pagerDuty = sinks.pagerDuty;
+        slack = sinks.slack;
+        smtp = sinks.smtp;
         schema = new PostgresSchema();
-        hub = TestHub.builder().pagerDuty(pagerDuty).slack(slack).smtp(smtp.getSmtp().getPort(), "ops@example.test")
+        hub = sinks.hub("ops@example.test")
                 .storeUrl(schema.url()).property("alerthub.store.username", PostgresSchema.user())
                 .property("alerthub.delivery.slack-per-second", "50").start();
     }
@@ -50,17 +49,13 @@ class EveryFixtureRoutesTest {
     static void stop() {
         hub.close();
         schema.close();
-        smtp.stop();
-        pagerDuty.close();
-        slack.close();
+        sinks.close();
     }
 
     @BeforeEach
     void clean() throws Exception {
         hub.reset();
-        pagerDuty.clear();
-        slack.clear();
-        smtp.purgeEmailFromAllMailboxes();
+        sinks.clear();
     }
 
     @ParameterizedTest

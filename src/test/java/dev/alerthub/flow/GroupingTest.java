@@ -2,12 +2,10 @@ package dev.alerthub.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.alerthub.alert.Json;
 import dev.alerthub.store.AlertGroups;
+import dev.alerthub.support.AllSinks;
 import dev.alerthub.support.HttpStub;
-import dev.alerthub.support.Ports;
-import dev.alerthub.support.SinkStubs;
 import dev.alerthub.support.TestHub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +29,7 @@ import static org.awaitility.Awaitility.await;
 class GroupingTest {
     /** Recent, so no escalation or reminder (docs/lifecycle.md) joins in. */
     static final java.time.Instant STARTS_AT = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    static AllSinks sinks;
     static HttpStub pagerDuty;
     static HttpStub slack;
     static GreenMail smtp;
@@ -38,29 +37,23 @@ class GroupingTest {
 
     @BeforeAll
     static void start() {
-        pagerDuty = SinkStubs.pagerDuty();
-        slack = SinkStubs.slack();
-        smtp = new GreenMail(new ServerSetup(Ports.free(), "127.0.0.1", "smtp"));
-        smtp.start();
-        hub = TestHub.builder().pagerDuty(pagerDuty).slack(slack).smtp(smtp.getSmtp().getPort(), "oncall@example.test")
-                .property("alerthub.delivery.slack-per-second", "1")
-                .start();
+        sinks = new AllSinks();
+        pagerDuty = sinks.pagerDuty;
+        slack = sinks.slack;
+        smtp = sinks.smtp;
+        hub = sinks.hub("oncall@example.test").property("alerthub.delivery.slack-per-second", "1").start();
     }
 
     @AfterAll
     static void stop() {
         hub.close();
-        smtp.stop();
-        pagerDuty.close();
-        slack.close();
+        sinks.close();
     }
 
     @BeforeEach
     void clean() throws Exception {
         hub.reset();
-        pagerDuty.clear();
-        slack.clear();
-        smtp.purgeEmailFromAllMailboxes();
+        sinks.clear();
     }
 
     @Test

@@ -2,14 +2,12 @@ package dev.alerthub.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.alerthub.alert.Json;
 import dev.alerthub.support.AlertmanagerWebhook;
+import dev.alerthub.support.AllSinks;
 import dev.alerthub.support.Fixtures;
 import dev.alerthub.support.HttpStub;
 import dev.alerthub.support.LogCapture;
-import dev.alerthub.support.Ports;
-import dev.alerthub.support.SinkStubs;
 import dev.alerthub.support.TestHub;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -33,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * PagerDuty and Slack stand-ins (checking interface.md's request shapes) and GreenMail out.
  */
 class WebhookToSinksTest {
+    static AllSinks sinks;
     static HttpStub pagerDuty;
     static HttpStub slack;
     static GreenMail smtp;
@@ -40,31 +39,25 @@ class WebhookToSinksTest {
 
     @BeforeAll
     static void start() {
-        pagerDuty = SinkStubs.pagerDuty();
-        slack = SinkStubs.slack();
-        smtp = new GreenMail(new ServerSetup(Ports.free(), "127.0.0.1", "smtp"));
-        smtp.start();
-        hub = TestHub.builder().pagerDuty(pagerDuty).slack(slack).smtp(smtp.getSmtp().getPort(), "oncall@example.test")
-                .property("alerthub.delivery.slack-per-second", "1")
-                .start();
+        sinks = new AllSinks();
+        pagerDuty = sinks.pagerDuty;
+        slack = sinks.slack;
+        smtp = sinks.smtp;
+        hub = sinks.hub("oncall@example.test").property("alerthub.delivery.slack-per-second", "1").start();
     }
 
     @AfterAll
     static void stop() {
         hub.close();
-        smtp.stop();
-        pagerDuty.close();
-        slack.close();
+        sinks.close();
     }
 
     @BeforeEach
     void clean() throws Exception {
         hub.reset();
-        pagerDuty.clear();
+        sinks.clear();
         pagerDuty.setNormal(HttpStub.Response.of(202, "{\"status\":\"success\"}"));
-        slack.clear();
         slack.setNormal(HttpStub.Response.of(200, "ok"));
-        smtp.purgeEmailFromAllMailboxes();
     }
 
     @Test
